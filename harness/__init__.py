@@ -1,0 +1,1 @@
+"""The YAML scenario harness (pytest plugin and ``librelog-verify`` command): built in issue 4."""

@@ -1,0 +1,70 @@
+"""Request bodies as DRF parses them: JSON, form-encoded and multipart."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .errors import drf_detail
+
+
+
+
+@dataclass
+class UploadedFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class Body:
+    data: Any
+    form: bool = False
+    files: dict[str, UploadedFile] = field(default_factory=dict)
+
+    def summary(self) -> Any:
+        """What the journal keeps of a parsed multipart body (file bytes become sizes)."""
+        return {
+            "fields": self.data,
+            "files": {
+                name: {"filename": f.filename, "content_type": f.content_type, "size": len(f.data)}
+                for name, f in self.files.items()
+            },
+        }
+
+
+BODY_KEY = web.RequestKey("body", Body)
+
+
+async def parse_body(request: web.Request) -> Body:
+    """Parse once per request (the journal reads the cached result)."""
+    cached = request.get(BODY_KEY)
+    if cached is not None:
+        return cached
+    media_type = request.content_type if request.headers.get("Content-Type") else ""
+    if not request.body_exists or not media_type:
+        body = Body(data={}, form=media_type in {"application/x-www-form-urlencoded", "multipart/form-data"})
+    elif media_type == "application/json":
+        raw = await request.read()
+        try:
+            body = Body(data=json.loads(raw) if raw.strip() else {})
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise drf_detail(400, f"JSON parse error - {exc}") from None
+    elif media_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        posted = await request.post()
+        data: dict[str, Any] = {}
+        files: dict[str, UploadedFile] = {}
+        for key, value in posted.items():  # last value wins, like QueryDict.__getitem__
+            if isinstance(value, web.FileField):
+                files[key] = UploadedFile(value.filename, value.content_type, value.file.read())
+            else:
+                data[key] = value
+        body = Body(data=data, form=True, files=files)
+    else:
+        raise drf_detail(415, f'Unsupported media type "{request.headers["Content-Type"]}" in request.')
+    request[BODY_KEY] = body
+    return body

@@ -1,0 +1,85 @@
+"""Rows → upstream JSON, as LibreTime's DRF serializers render them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from . import timeconv
+from .resources import SCHEDULE, Resource
+from .store import Row, Store
+
+_FORMATTERS: dict[str, Callable[[Any], Any]] = {
+    "datetime": timeconv.format_datetime,
+    "duration": timeconv.format_duration,
+    "time": timeconv.format_time,
+}
+
+
+@cache
+def _plan(resource: Resource) -> tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]:
+    """(field, formatter, default) per rendered field, computed once per resource."""
+    return tuple(
+        (name, _FORMATTERS.get(spec.kind), resource.defaults.get(name))
+        for name, spec in resource.read_fields.items()
+    )
+
+
+def render(resource: Resource, row: Row, store: Store) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    get = row.get
+    for name, fmt, default in _plan(resource):
+        value = get(name, default)
+        out[name] = fmt(value) if fmt is not None and value is not None else value
+    if resource is SCHEDULE:
+        _clamp_schedule(out, row, store)
+    return out
+
+
+def _clamp_schedule(out: dict[str, Any], row: Row, store: Store) -> None:
+    """Upstream ``get_ends_at``/``get_cue_out``: reads are cut at the show instance's end."""
+    instance = store.instances.get(row.get("instance", -1))
+    if instance is None:
+        return
+    inst_end = instance.get("ends_at")
+    ends = row.get("ends_at")
+    starts = row.get("starts_at")
+    if inst_end is None or ends is None or starts is None:
+        return
+    if inst_end < ends:
+        out["ends_at"] = timeconv.format_datetime(inst_end)
+        if starts < inst_end:
+            out["cue_out"] = timeconv.format_duration(inst_end - starts)
+
+
+def render_legacy_file(row: Row) -> dict[str, Any]:
+    """A cc_files row as the legacy PHP app's JSON (database column names)."""
+    return {
+        "id": row["id"],
+        "name": row.get("name"),
+        "mime": row.get("mime"),
+        "ftype": "audioclip",
+        "filepath": row.get("filepath"),
+        "import_status": row.get("import_status", 1),
+        "currently_accessing": row.get("accessed", 0),
+        "editedby": None,
+        "mtime": timeconv.format_datetime(row.get("updated_at")),
+        "utime": timeconv.format_datetime(row.get("created_at")),
+        "lptime": timeconv.format_datetime(row.get("last_played_at")),
+        "md5": row.get("md5"),
+        "track_title": row.get("track_title"),
+        "artist_name": row.get("artist_name"),
+        "bit_rate": row.get("bit_rate"),
+        "sample_rate": row.get("sample_rate"),
+        "length": timeconv.format_duration(row.get("length")) or "00:00:00",
+        "album_title": row.get("album_title"),
+        "genre": row.get("genre"),
+        "cuein": timeconv.format_duration(row.get("cue_in")) or "00:00:00",
+        "cueout": timeconv.format_duration(row.get("cue_out")) or "00:00:00",
+        "file_exists": row.get("exists", True),
+        "hidden": row.get("hidden", False),
+        "filesize": row.get("size"),
+        "description": row.get("description"),
+        "track_type_id": row.get("library"),
+    }

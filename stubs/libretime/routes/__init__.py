@@ -1,0 +1,1 @@
+"""HTTP routes. Each module registers one face of the stub; all call down into the services."""

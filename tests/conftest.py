@@ -1,0 +1,98 @@
+"""Fixtures: an in-process LibreTime stub per test and httpx clients pointed at it."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from stubs.libretime import RunningStub, StubConfig, run_stub
+
+API_KEY = "test-key-5f0c1d"
+AUTH = {"Authorization": f"Api-Key {API_KEY}"}
+LEGACY_AUTH = {"Authorization": "Basic " + base64.b64encode(f"{API_KEY}:".encode()).decode()}
+
+
+@pytest.fixture
+def stub_config() -> StubConfig:
+    return StubConfig(api_key=API_KEY, face="nginx", timeout_fault_s=5.0, fault_seed=7)
+
+
+@pytest.fixture
+async def stub(stub_config: StubConfig) -> AsyncIterator[RunningStub]:
+    async with run_stub(stub_config) as running:
+        yield running
+
+
+@pytest.fixture
+async def api_stub() -> AsyncIterator[RunningStub]:
+    async with run_stub(StubConfig(api_key=API_KEY, face="api")) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(stub: RunningStub) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=stub.base_url, headers=AUTH, timeout=10) as http:
+        yield http
+
+
+@pytest.fixture
+async def anon(stub: RunningStub) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=stub.base_url, timeout=10) as http:
+        yield http
+
+
+async def seed(http: httpx.AsyncClient, payload: dict[str, Any]) -> dict[str, Any]:
+    response = await http.post("/__stub__/seed", json=payload)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def show(**extra: Any) -> dict[str, Any]:
+    return {
+        "name": "Morning Drive",
+        "linked": False,
+        "linkable": True,
+        "auto_playlist_enabled": False,
+        "auto_playlist_repeat": False,
+        "override_intro_playlist": False,
+        "override_outro_playlist": False,
+        **extra,
+    }
+
+
+def instance(show_id: int, starts: str, ends: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "created_at": "2026-11-01T00:00:00Z",
+        "show": show_id,
+        "starts_at": starts,
+        "ends_at": ends,
+        "modified": False,
+        "auto_playlist_built": False,
+        **extra,
+    }
+
+
+def schedule_row(instance_id: int, file_id: int | None, starts: str, ends: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "starts_at": starts,
+        "ends_at": ends,
+        "cue_in": "00:00:00",
+        "cue_out": extra.pop("cue_out", "00:03:00"),
+        "position": extra.pop("position", 0),
+        "broadcasted": 0,
+        "instance": instance_id,
+        "file": file_id,
+        "fade_in": "00:00:00",
+        "fade_out": "00:00:00",
+        **extra,
+    }
+
+
+def wav(seconds: float = 1.0) -> bytes:
+    from stubs.libretime.media import make_wav
+
+    return make_wav(seconds)

@@ -1,0 +1,301 @@
+"""Upstream v2 shapes and quirks: each test fails on a stub that 'helpfully' differs."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.conftest import instance, schedule_row, seed, show
+
+
+async def small_day(client: httpx.AsyncClient) -> dict:
+    """Two shows' worth of schedule on 2026-11-25 (instances 1 and 2)."""
+    return await seed(
+        client,
+        {
+            "fixture": "small",
+            "shows": [{"id": 1, **show()}, {"id": 2, **show(name="Evening")}],
+            "show_instances": [
+                {"id": 1, **instance(1, "2026-11-25T08:00:00Z", "2026-11-25T09:00:00Z")},
+                {"id": 2, **instance(2, "2026-11-25T18:00:00Z", "2026-11-25T19:00:00Z")},
+            ],
+            "schedule": [
+                {"id": 1, **schedule_row(1, 1, "2026-11-25T08:00:00Z", "2026-11-25T08:03:00Z")},
+                {"id": 2, **schedule_row(1, 2, "2026-11-25T08:03:00Z", "2026-11-25T08:06:00Z", position=1)},
+                {"id": 3, **schedule_row(2, 3, "2026-11-25T18:00:00Z", "2026-11-25T18:03:00Z")},
+            ],
+        },
+    )
+
+
+async def test_lists_are_bare_arrays_and_ignore_paging(client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    response = await client.get("/api/v2/files", params={"limit": 2, "offset": 5, "page": 3, "ordering": "-id"})
+    body = response.json()
+    assert isinstance(body, list)
+    assert len(body) == 14  # every file: limit/offset/page are not applied
+    assert "results" not in response.text[:20]
+
+
+async def test_schedule_instance_parameter_is_ignored(client: httpx.AsyncClient) -> None:
+    """The Java rewrite's bug (defect 14): '?instance=1' returns the other show's rows too."""
+    await small_day(client)
+    rows = (await client.get("/api/v2/schedule", params={"instance": 1})).json()
+    assert sorted(r["id"] for r in rows) == [1, 2, 3]
+    assert {r["instance"] for r in rows} == {1, 2}
+
+
+async def test_schedule_filters_are_inclusive(client: httpx.AsyncClient) -> None:
+    await small_day(client)
+    rows = (
+        await client.get(
+            "/api/v2/schedule",
+            params={"starts_after": "2026-11-25T08:03:00Z", "starts_before": "2026-11-25T18:00:00Z"},
+        )
+    ).json()
+    assert sorted(r["id"] for r in rows) == [2, 3]  # both bounds included
+    ends = (await client.get("/api/v2/schedule", params={"ends_before": "2026-11-25T08:03:00Z"})).json()
+    assert [r["id"] for r in ends] == [1]
+
+
+async def test_bad_filter_datetime_names_the_filter_base(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v2/schedule", params={"starts_after": "yesterday", "ends_before": "x"})
+    assert response.status_code == 400
+    assert response.json() == {"starts": ["Enter a valid date/time."], "ends": ["Enter a valid date/time."]}
+
+
+async def test_overbooked_filter(client: httpx.AsyncClient) -> None:
+    await small_day(client)
+    await seed(client, {"schedule": [{"id": 9, **schedule_row(1, 4, "2026-11-25T09:00:00Z", "2026-11-25T09:00:30Z")}]})
+    over = (await client.get("/api/v2/schedule", params={"overbooked": "true"})).json()
+    inside = (await client.get("/api/v2/schedule", params={"overbooked": "false"})).json()
+    assert [r["id"] for r in over] == [9]
+    assert sorted(r["id"] for r in inside) == [1, 2, 3]
+
+
+async def test_reads_clamp_to_the_show_instance(client: httpx.AsyncClient) -> None:
+    await small_day(client)
+    await seed(
+        client,
+        {
+            "schedule": [
+                # starts inside, ends 4 min after the show → ends_at and cue_out are cut
+                {"id": 7, **schedule_row(1, 3, "2026-11-25T08:58:00Z", "2026-11-25T09:04:00Z", cue_out="00:06:00")},
+                # starts after the show ended → keeps cue_out, ends_at reads as the show end
+                {"id": 8, **schedule_row(1, 4, "2026-11-25T09:10:00Z", "2026-11-25T09:10:30Z", cue_out="00:00:30")},
+            ]
+        },
+    )
+    cut = (await client.get("/api/v2/schedule/7")).json()
+    late = (await client.get("/api/v2/schedule/8")).json()
+    assert (cut["ends_at"], cut["cue_out"]) == ("2026-11-25T09:00:00Z", "00:02:00")
+    assert (late["ends_at"], late["cue_out"]) == ("2026-11-25T09:00:00Z", "00:00:30")
+    assert late["ends_at"] < late["starts_at"]
+
+
+async def test_create_returns_the_stored_unclamped_row(client: httpx.AsyncClient) -> None:
+    await small_day(client)
+    created = await client.post(
+        "/api/v2/schedule",
+        json=schedule_row(1, 2, "2026-11-25T08:59:00Z", "2026-11-25T09:02:00Z", position=5),
+    )
+    assert created.status_code == 201
+    assert (created.json()["ends_at"], created.json()["cue_out"]) == ("2026-11-25T09:02:00Z", "00:03:00")
+    reread = (await client.get(f"/api/v2/schedule/{created.json()['id']}")).json()
+    assert (reread["ends_at"], reread["cue_out"]) == ("2026-11-25T09:00:00Z", "00:01:00")
+
+
+async def test_schedule_create_requires_the_upstream_fields(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v2/schedule", json={"file": None})
+    assert response.status_code == 400
+    assert set(response.json()) == {"starts_at", "ends_at", "cue_in", "cue_out", "position", "broadcasted", "instance"}
+    assert response.json()["instance"] == ["This field is required."]
+
+
+async def test_omitted_fades_are_stored_as_null(client: httpx.AsyncClient) -> None:
+    await small_day(client)
+    row = schedule_row(1, 1, "2026-11-25T08:10:00Z", "2026-11-25T08:13:00Z")
+    del row["fade_in"], row["fade_out"]
+    created = (await client.post("/api/v2/schedule", json=row)).json()
+    stored = (await client.get(f"/api/v2/schedule/{created['id']}")).json()
+    assert (stored["fade_in"], stored["fade_out"]) == (None, None)
+
+
+async def test_unknown_instance_is_a_drf_invalid_pk(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v2/schedule", json=schedule_row(99, None, "2026-11-25T08:00Z", "2026-11-25T08:01Z"))
+    assert response.status_code == 400
+    assert response.json() == {"instance": ['Invalid pk "99" - object does not exist.']}
+    assert (await client.get("/api/v2/schedule")).json() == []
+
+
+async def test_patch_cannot_change_cue_out_or_ends_at(client: httpx.AsyncClient) -> None:
+    await small_day(client)
+    response = await client.patch("/api/v2/schedule/1", json={"cue_out": "00:00:10", "ends_at": "2026-11-25T08:00:10Z"})
+    assert response.status_code == 200
+    stored = (await client.get("/api/v2/schedule/1")).json()
+    assert (stored["cue_out"], stored["ends_at"]) == ("00:03:00", "2026-11-25T08:03:00Z")
+
+
+async def test_patch_with_starts_at_answers_500_but_saves(client: httpx.AsyncClient) -> None:
+    await small_day(client)
+    response = await client.patch("/api/v2/schedule/1", json={"starts_at": "2026-11-25T08:01:00Z"})
+    assert response.status_code == 500
+    assert (await client.get("/api/v2/schedule/1")).json()["starts_at"] == "2026-11-25T08:01:00Z"
+
+
+@pytest.mark.parametrize("path", ["/api/v2/files/", "/api/v2/files/1/", "/api/v2/nope", "/api/v3/files"])
+async def test_trailing_slash_and_unknown_routes_are_django_html_404(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "<h1>Not Found</h1>" in response.text
+
+
+async def test_unknown_ids_name_the_model(client: httpx.AsyncClient) -> None:
+    for path, model in [
+        ("files/77", "File"),
+        ("schedule/77", "Schedule"),
+        ("shows/77", "Show"),
+        ("show-instances/77", "ShowInstance"),
+        ("libraries/77", "Library"),
+        ("playout-history/77", "PlayoutHistory"),
+        ("webstreams/77", "Webstream"),
+        ("files/abc", "File"),
+    ]:
+        response = await client.get(f"/api/v2/{path}")
+        assert (response.status_code, response.json()) == (404, {"detail": f"No {model} matches the given query."})
+
+
+async def test_wrong_method_is_drf_405(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v2/version")
+    assert (response.status_code, response.json()) == (405, {"detail": 'Method "POST" not allowed.'})
+    deleted = await client.delete("/api/v2/files")
+    assert (deleted.status_code, deleted.json()) == (405, {"detail": 'Method "DELETE" not allowed.'})
+
+
+async def test_bad_json_is_a_parse_error_and_writes_nothing(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v2/shows", content=b'{"name": ', headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error - ")
+    assert (await client.get("/api/v2/shows")).json() == []
+
+
+async def test_unsupported_media_type_is_415(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v2/shows", content=b"name=x", headers={"Content-Type": "text/plain"})
+    assert (response.status_code, response.json()) == (415, {"detail": 'Unsupported media type "text/plain" in request.'})
+
+
+async def test_a_list_body_is_rejected_like_drf(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v2/shows", json=[show()])
+    assert response.json() == {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}
+
+
+async def test_creates_accept_json_form_and_multipart(client: httpx.AsyncClient) -> None:
+    as_json = await client.post("/api/v2/shows", json=show(name="Json Show"))
+    form = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in show(name="Form Show").items()}
+    as_form = await client.post("/api/v2/shows", data=form)
+    as_multipart = await client.post(
+        "/api/v2/shows",
+        data={"name": "Multipart Show"},
+        files={"image": ("x.txt", b"", "text/plain")},
+    )
+    assert [as_json.status_code, as_form.status_code, as_multipart.status_code] == [201, 201, 201]
+    names = sorted(s["name"] for s in (await client.get("/api/v2/shows")).json())
+    assert names == ["Form Show", "Json Show", "Multipart Show"]
+    # An omitted HTML checkbox is False, as in DRF.
+    assert as_multipart.json()["linked"] is False
+
+
+async def test_field_types_are_validated_with_drf_messages(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v2/files",
+        json={"name": "", "mime": "x" * 300, "size": "big", "accessed": True, "import_status": 7, "replay_gain": "abc"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "name": ["This field may not be blank."],
+        "mime": ["Ensure this field has no more than 255 characters."],
+        "size": ["A valid integer is required."],
+        "accessed": ["A valid integer is required."],
+        "import_status": ['"7" is not a valid choice.'],
+        "replay_gain": ["A valid number is required."],
+    }
+    assert (await client.get("/api/v2/files")).json() == []
+
+
+async def test_file_formats_match_upstream(client: httpx.AsyncClient) -> None:
+    created = await client.post(
+        "/api/v2/files",
+        json={"name": "a.mp3", "mime": "audio/mpeg", "size": 10, "accessed": 0, "length": "180.5", "replay_gain": -3.5},
+    )
+    body = created.json()
+    assert created.status_code == 201
+    assert body["length"] == "00:03:00.500000"
+    assert body["replay_gain"] == "-3.50"
+    assert body["import_status"] == 1
+
+
+async def test_deleting_a_file_scheduled_in_the_future_is_409(client: httpx.AsyncClient) -> None:
+    await seed(
+        client,
+        {
+            "fixture": "small",
+            "shows": [{"id": 1, **show()}],
+            "show_instances": [{"id": 1, **instance(1, "2099-01-01T00:00:00Z", "2099-01-01T01:00:00Z")}],
+            "schedule": [{"id": 1, **schedule_row(1, 5, "2099-01-01T00:00:00Z", "2099-01-01T00:00:30Z")}],
+        },
+    )
+    refused = await client.delete("/api/v2/files/5")
+    assert (refused.status_code, refused.json()) == (409, {"detail": "file is scheduled in the future"})
+    assert (await client.get("/api/v2/files/5")).status_code == 200
+    allowed = await client.delete("/api/v2/files/6")
+    assert allowed.status_code == 204
+    assert (await client.get("/api/v2/files/6")).status_code == 404
+
+
+async def test_track_types_need_a_description_and_unique_code(client: httpx.AsyncClient) -> None:
+    without = await client.post("/api/v2/libraries", json={"code": "VOT", "name": "Voice"})
+    assert without.status_code == 500
+    assert (await client.get("/api/v2/libraries")).json() == []
+    created = await client.post("/api/v2/libraries", json={"code": "VOT", "name": "Voice", "description": ""})
+    duplicate = await client.post("/api/v2/libraries", json={"code": "VOT", "name": "Again", "description": ""})
+    assert created.status_code == 201
+    assert (duplicate.status_code, duplicate.json()) == (400, {"code": ["library with this code already exists."]})
+
+
+async def test_deleting_a_track_type_in_use_is_500(client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    response = await client.delete("/api/v2/libraries/1")
+    assert response.status_code == 500
+    assert (await client.get("/api/v2/libraries/1")).status_code == 200
+
+
+async def test_fresh_libretime_has_no_vot_track_type(client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    codes = {t["code"] for t in (await client.get("/api/v2/libraries")).json()}
+    assert "VOT" not in codes
+    assert {"MUS", "ADV", "PSA", "LIN", "INT", "PRO", "SHO", "IDS", "COM", "NEW"} <= codes
+
+
+async def test_playout_history_uses_starts_and_ends(client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small", "playout_history": [{"starts": "2026-11-25T08:00:00Z", "file": 1}]})
+    rows = (await client.get("/api/v2/playout-history", params={"starts_after": "2030-01-01"})).json()
+    assert rows == [{"id": 1, "starts": "2026-11-25T08:00:00Z", "ends": None, "file": 1, "instance": None}]
+
+
+async def test_show_crud_round_trip(client: httpx.AsyncClient) -> None:
+    created = (await client.post("/api/v2/shows", json=show())).json()
+    put = await client.put(f"/api/v2/shows/{created['id']}", json=show(name="Renamed"))
+    patched = await client.patch(f"/api/v2/shows/{created['id']}", json={"genre": "Talk"})
+    assert put.status_code == patched.status_code == 200
+    stored = (await client.get(f"/api/v2/shows/{created['id']}")).json()
+    assert (stored["name"], stored["genre"], stored["live_enabled"]) == ("Renamed", "Talk", False)
+    assert (await client.delete(f"/api/v2/shows/{created['id']}")).status_code == 204
+    assert (await client.get("/api/v2/shows")).json() == []
+
+
+async def test_deleting_an_instance_cascades_to_its_schedule(client: httpx.AsyncClient) -> None:
+    await small_day(client)
+    assert (await client.delete("/api/v2/show-instances/1")).status_code == 204
+    remaining = (await client.get("/api/v2/schedule")).json()
+    assert [r["id"] for r in remaining] == [3]
