@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -43,6 +44,13 @@ async def client(stub: RunningStub) -> AsyncIterator[httpx.AsyncClient]:
 async def anon(stub: RunningStub) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=stub.base_url, timeout=10) as http:
         yield http
+
+
+@asynccontextmanager
+async def stub_client(config: StubConfig) -> AsyncIterator[tuple[RunningStub, httpx.AsyncClient]]:
+    """A stub started with ``config`` and a keyed client for it (for tests that need a special config)."""
+    async with run_stub(config) as running, httpx.AsyncClient(base_url=running.base_url, headers=AUTH) as http:
+        yield running, http
 
 
 async def seed(http: httpx.AsyncClient, payload: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -68,5 +69,5 @@ def test_hour_windows_tile_the_day(day: date) -> None:
     day_start, day_end = timeconv.local_day_window(day, NY)
     assert windows[0][0] == day_start
     assert windows[-1][1] == day_end
-    for (_, end), (start, _) in zip(windows, windows[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(windows):
         assert end == start

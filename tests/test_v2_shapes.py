@@ -122,7 +122,9 @@ async def test_omitted_fades_are_stored_as_null(client: httpx.AsyncClient) -> No
 
 
 async def test_unknown_instance_is_a_drf_invalid_pk(client: httpx.AsyncClient) -> None:
-    response = await client.post("/api/v2/schedule", json=schedule_row(99, None, "2026-11-25T08:00Z", "2026-11-25T08:01Z"))
+    response = await client.post(
+        "/api/v2/schedule", json=schedule_row(99, None, "2026-11-25T08:00Z", "2026-11-25T08:01Z")
+    )
     assert response.status_code == 400
     assert response.json() == {"instance": ['Invalid pk "99" - object does not exist.']}
     assert (await client.get("/api/v2/schedule")).json() == []
@@ -182,7 +184,10 @@ async def test_bad_json_is_a_parse_error_and_writes_nothing(client: httpx.AsyncC
 
 async def test_unsupported_media_type_is_415(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v2/shows", content=b"name=x", headers={"Content-Type": "text/plain"})
-    assert (response.status_code, response.json()) == (415, {"detail": 'Unsupported media type "text/plain" in request.'})
+    assert (response.status_code, response.json()) == (
+        415,
+        {"detail": 'Unsupported media type "text/plain" in request.'},
+    )
 
 
 async def test_a_list_body_is_rejected_like_drf(client: httpx.AsyncClient) -> None:

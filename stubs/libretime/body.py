@@ -11,8 +11,6 @@ from aiohttp import web
 from .errors import drf_detail
 
 
-
-
 @dataclass
 class UploadedFile:
     filename: str
@@ -40,6 +38,11 @@ class Body:
 BODY_KEY = web.RequestKey("body", Body)
 
 
+def _reject_constant(name: str) -> float:
+    # DRF's strict JSONParser refuses NaN and Infinity.
+    raise ValueError(f"Out of range float values are not permitted: {name!r}")
+
+
 async def parse_body(request: web.Request) -> Body:
     """Parse once per request (the journal reads the cached result)."""
     cached = request.get(BODY_KEY)
@@ -51,7 +54,7 @@ async def parse_body(request: web.Request) -> Body:
     elif media_type == "application/json":
         raw = await request.read()
         try:
-            body = Body(data=json.loads(raw) if raw.strip() else {})
+            body = Body(data=json.loads(raw, parse_constant=_reject_constant) if raw.strip() else {})
         except (ValueError, UnicodeDecodeError) as exc:
             raise drf_detail(400, f"JSON parse error - {exc}") from None
     elif media_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:

@@ -213,7 +213,9 @@ async def apply(
     raise ConnectionDropped()
 
 
-async def _wait(request: web.Request, registry: FaultRegistry, seconds: float, *, stop_when_client_leaves: bool) -> None:
+async def _wait(
+    request: web.Request, registry: FaultRegistry, seconds: float, *, stop_when_client_leaves: bool
+) -> None:
     """Sleep, but wake at stub shutdown (and when the client hung up, for timeouts)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds

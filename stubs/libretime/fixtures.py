@@ -40,12 +40,71 @@ _MIX: tuple[tuple[str, float, int, int], ...] = (
     ("COM", 0.01, 60, 240),
     ("NEW", 0.02, 60, 300),
 )
-_FIRST = ("The", "Blue", "Silver", "Northern", "Electric", "Velvet", "Midnight", "Golden", "Wild", "Paper",
-          "Lonely", "Neon", "Crystal", "Hollow", "Burning", "Quiet", "Iron", "Sunday", "Radio", "Distant")
-_SECOND = ("Foxes", "Harbour", "Lanterns", "Rivers", "Engines", "Echoes", "Satellites", "Orchard", "Wolves",
-           "Tides", "Parade", "Cathedral", "Gardens", "Signals", "Machines", "Horses", "Mirrors", "Comets")
-_WORDS = ("love", "night", "road", "fire", "home", "rain", "heart", "light", "dream", "summer", "city",
-          "stars", "ocean", "morning", "shadow", "gold", "river", "window", "highway", "letters", "dance")
+_FIRST = (
+    "The",
+    "Blue",
+    "Silver",
+    "Northern",
+    "Electric",
+    "Velvet",
+    "Midnight",
+    "Golden",
+    "Wild",
+    "Paper",
+    "Lonely",
+    "Neon",
+    "Crystal",
+    "Hollow",
+    "Burning",
+    "Quiet",
+    "Iron",
+    "Sunday",
+    "Radio",
+    "Distant",
+)
+_SECOND = (
+    "Foxes",
+    "Harbour",
+    "Lanterns",
+    "Rivers",
+    "Engines",
+    "Echoes",
+    "Satellites",
+    "Orchard",
+    "Wolves",
+    "Tides",
+    "Parade",
+    "Cathedral",
+    "Gardens",
+    "Signals",
+    "Machines",
+    "Horses",
+    "Mirrors",
+    "Comets",
+)
+_WORDS = (
+    "love",
+    "night",
+    "road",
+    "fire",
+    "home",
+    "rain",
+    "heart",
+    "light",
+    "dream",
+    "summer",
+    "city",
+    "stars",
+    "ocean",
+    "morning",
+    "shadow",
+    "gold",
+    "river",
+    "window",
+    "highway",
+    "letters",
+    "dance",
+)
 _GENRES = ("Rock", "Pop", "Jazz", "Country", "Folk", "Soul", "Electronic", "Blues", "Hip-Hop", "Classical")
 _ADVERTISERS = ("Smith Hardware", "Lakeside Dental", "City Motors", "Green Grocers", "Harbor Bank")
 _FORMATS = (("mp3", "audio/mpeg", 0.85), ("ogg", "audio/ogg", 0.10), ("flac", "audio/flac", 0.05))
@@ -57,8 +116,13 @@ def _ensure_track_types(store: Store, extra: tuple[tuple[str, str], ...] = ()) -
     for code, name in TRACK_TYPES + extra:
         if code not in existing:
             row = store.libraries.insert(
-                {"code": code, "name": name, "description": f"{name} ({code})", "enabled": True,
-                 "analyze_cue_points": False}
+                {
+                    "code": code,
+                    "name": name,
+                    "description": f"{name} ({code})",
+                    "enabled": True,
+                    "analyze_cue_points": False,
+                }
             )
             existing[code] = row["id"]
     return existing
@@ -90,7 +154,7 @@ def generate(store: Store, files: int, seed: int = 1) -> dict[str, Any]:
             genre = rng.choice(_GENRES)
         elif code in {"ADV", "PRO"}:
             artist = rng.choice(_ADVERTISERS)
-            title = f"{artist} {int(round(seconds))}s spot #{rng.randint(1, 40)}"
+            title = f"{artist} {round(seconds)}s spot #{rng.randint(1, 40)}"
             album, genre = None, "Commercial"
         else:
             artist = "Station"
@@ -194,8 +258,15 @@ def seed_json(store: Store, payload: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ControlError(400, "unknown seed keys", {k: ["Not a table the stub holds."] for k in sorted(unknown)})
     staged: dict[str, set[int]] = {name: set() for name in _SEED_ORDER}
-    planned: list[tuple[str, int | None, Row]] = []
+    planned: list[tuple[str, int, Row]] = []
     errors: dict[str, list[str]] = {}
+    # Rows without an id get ids past every id this seed names, so later rows can refer to them.
+    named = {
+        t: {r["id"] for r in payload.get(t, []) if isinstance(r, dict) and type(r.get("id")) is int}
+        for t in _SEED_ORDER
+        if isinstance(payload.get(t, []), list)
+    }
+    cursor = {t: max([store[t].next_id, *(i + 1 for i in named.get(t, ()))]) for t in _SEED_ORDER}
 
     def exists(table: str, pk: int) -> bool:
         return store.exists(table, pk) or pk in staged.get(table, set())
@@ -211,19 +282,22 @@ def seed_json(store: Store, payload: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(raw, dict):
                 errors[where] = ["Expected an object."]
                 continue
+            row_id = raw.get("id")
+            if row_id is not None and (type(row_id) is not int or row_id < 1):
+                errors[f"{where}.id"] = ["A positive integer is required."]
+                continue
+            if row_id is not None and (store.exists(table, row_id) or row_id in staged[table]):
+                errors[f"{where}.id"] = [f"{table} id {row_id} already exists."]
+                continue
             try:
                 clean = validate(raw, resource.create_fields, partial=False, exists=exists)
             except ValidationFailed as exc:
                 for field, messages in exc.errors.items():
                     errors[f"{where}.{field}"] = messages
                 continue
-            row_id = raw.get("id")
-            if row_id is not None and (not isinstance(row_id, int) or isinstance(row_id, bool) or row_id < 1):
-                errors[f"{where}.id"] = ["A positive integer is required."]
-                continue
-            if row_id is not None and (store.exists(table, row_id) or row_id in staged[table]):
-                errors[f"{where}.id"] = [f"{table} id {row_id} already exists."]
-                continue
+            if row_id is None:
+                row_id = cursor[table]
+                cursor[table] += 1
             row = {k: v for k, v in clean.items() if v is not None or k in raw}
             for key in _EXTENSIONS.get(table, ()):
                 if key in raw:
@@ -234,19 +308,12 @@ def seed_json(store: Store, payload: dict[str, Any]) -> dict[str, Any]:
                 except ValueError:
                     errors[f"{where}.content_base64"] = ["Not valid base64."]
                     continue
-            if row_id is not None:
-                staged[table].add(row_id)
+            staged[table].add(row_id)
             planned.append((table, row_id, row))
     if errors:
         raise ControlError(400, "invalid seed: nothing was added", errors)
-    # Rows without an id get ids past every id this seed names, so nothing collides.
-    cursor = {t: max([store[t].next_id, *(i + 1 for i in staged[t])]) for t in _SEED_ORDER}
     added: dict[str, list[int]] = {name: [] for name in _SEED_ORDER}
-    for table, given_id, row in planned:
-        row_id = given_id
-        if row_id is None:
-            row_id = cursor[table]
-            cursor[table] += 1
+    for table, row_id, row in planned:
         resource = BY_TABLE[table]
         for key, value in resource.defaults.items():
             row.setdefault(key, value)
@@ -261,4 +328,3 @@ def seed_json(store: Store, payload: dict[str, Any]) -> dict[str, Any]:
         inserted = store[table].insert(row, row_id)
         added[table].append(inserted["id"])
     return {name: ids for name, ids in added.items() if ids}
-

@@ -7,6 +7,7 @@ API key (or its Basic/base64 form) elsewhere in a request is replaced before the
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 from collections import deque
@@ -96,10 +97,9 @@ class Journal:
         elif body:
             entry["body_excerpt"] = redact.text(body[:EXCERPT_LIMIT].decode("utf-8", "replace"))
             if content_type == "application/json" and len(body) <= JSON_LIMIT:
-                try:
+                # A malformed body stays visible through body_excerpt.
+                with contextlib.suppress(ValueError):
                     entry["json"] = redact.deep(json.loads(body))
-                except ValueError:
-                    pass  # malformed bodies stay visible through body_excerpt
         self._entries.append(entry)
         return entry
 

@@ -21,8 +21,7 @@ _FORMATTERS: dict[str, Callable[[Any], Any]] = {
 def _plan(resource: Resource) -> tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]:
     """(field, formatter, default) per rendered field, computed once per resource."""
     return tuple(
-        (name, _FORMATTERS.get(spec.kind), resource.defaults.get(name))
-        for name, spec in resource.read_fields.items()
+        (name, _FORMATTERS.get(spec.kind), resource.defaults.get(name)) for name, spec in resource.read_fields.items()
     )
 
 

@@ -94,7 +94,15 @@ SCHEDULE = Resource(
     update="ReadSchedule",
     fks={"instance": "show_instances", "file": "files", "stream": "webstreams"},
     defaults={"position_status": 1},
-    filters=("starts_after", "starts_before", "ends_after", "ends_before", "position_status", "broadcasted", "overbooked"),
+    filters=(
+        "starts_after",
+        "starts_before",
+        "ends_after",
+        "ends_before",
+        "position_status",
+        "broadcasted",
+        "overbooked",
+    ),
 )
 PLAYOUT_HISTORY = Resource(
     path="playout-history",

@@ -26,7 +26,9 @@ class RunningStub:
 
 
 @asynccontextmanager
-async def run_stub(config: StubConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[RunningStub]:
+async def run_stub(
+    config: StubConfig | None = None, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[RunningStub]:
     config = config or StubConfig()
     app = create_app(config)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)

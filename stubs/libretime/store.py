@@ -112,6 +112,23 @@ class Store:
             table.clear()
         self.blobs.clear()
 
+    def checkpoint(self) -> dict[str, Any]:
+        """Marker for ``rollback``: valid while the changes since are inserts only (seeding)."""
+        return {"next_ids": {n: t.next_id for n, t in self.tables.items()}, "blobs": set(self.blobs)}
+
+    def rollback(self, marker: dict[str, Any]) -> None:
+        for name, table in self.tables.items():
+            floor = marker["next_ids"][name]
+            for row_id in [i for i in table.rows if i >= floor]:
+                table.delete(row_id)
+            table.next_id = floor
+        for path in set(self.blobs) - marker["blobs"]:
+            del self.blobs[path]
+
+    def adopt(self, other: Store) -> None:
+        """Take over another store's contents (a seed built on a fresh store, then swapped in)."""
+        self.tables, self.blobs = other.tables, other.blobs
+
     def counts(self) -> dict[str, int]:
         return {name: len(table) for name, table in self.tables.items()} | {"blobs": len(self.blobs)}
 
@@ -146,7 +163,7 @@ class Store:
             table.next_id = max(table.next_id, int(content.get("next_id", 1)))
         for path, data in state.get("blobs", {}).items():
             fresh.blobs[path] = base64.b64decode(data)
-        self.tables, self.blobs = fresh.tables, fresh.blobs
+        self.adopt(fresh)
 
     def save_file(self, path: Path) -> None:
         """Atomic write: a crash mid-save leaves the previous file intact."""

@@ -19,8 +19,8 @@ from .openapi import FieldSpec
 REQUIRED = "This field is required."
 NOT_NULL = "This field may not be null."
 NOT_BLANK = "This field may not be blank."
-_TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1", 1, True}
-_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0", 0, 0.0, False}
+_TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1", 1}
+_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0", 0}
 _TRAILING_ZEROS = re.compile(r"\.0*\s*$")
 DATETIME_FORMAT_HINT = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 
@@ -33,7 +33,7 @@ class _Invalid(Exception):
 
 
 def _to_int(value: Any) -> int:
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         raise _Invalid("A valid integer is required.")
     text = str(value)
     if len(text) > 1000:
@@ -96,7 +96,7 @@ def _convert(spec: FieldSpec, value: Any, exists: ExistsFn) -> Any:
         except (TypeError, ValueError):
             raise _Invalid("A valid number is required.") from None
     if kind == "fk":
-        if isinstance(value, bool) or isinstance(value, (dict, list, float)):
+        if isinstance(value, (bool, dict, list, float)):
             raise _Invalid(f"Incorrect type. Expected pk value, received {type(value).__name__}.")
         try:
             pk = int(str(value))

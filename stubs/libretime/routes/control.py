@@ -10,6 +10,7 @@ from aiohttp import web
 from .. import fixtures, playout, timeconv
 from ..appkeys import CONFIG, FAULTS, JOURNAL, STORE
 from ..errors import ControlError, json_response
+from ..store import Store
 
 BASE = "/__stub__"
 MAX_GENERATED = 1_000_000
@@ -55,15 +56,23 @@ async def seed(request: web.Request) -> web.StreamResponse:
                 errors["generate.seed"] = ["An integer is required."]
     if errors:
         raise ControlError(400, "invalid seed: nothing was added", errors)
+    # All or nothing: a reset seed is built on a fresh store and swapped in; otherwise the
+    # inserts made before a failure (fixture, generator) are rolled back.
+    target = Store() if payload.get("reset") else store
+    marker = target.checkpoint()
     result: dict[str, Any] = {}
-    if payload.get("reset"):
-        store.reset()
-    if name is not None:
-        result["fixture"] = {"name": name, **fixtures.FIXTURES[name](store)}
-    if count is not None:
-        assert isinstance(seed_value, int)
-        result["generated"] = fixtures.generate(store, count, seed=seed_value)
-    result["added"] = fixtures.seed_json(store, payload)
+    try:
+        if name is not None:
+            result["fixture"] = {"name": name, **fixtures.FIXTURES[name](target)}
+        if count is not None:
+            assert isinstance(seed_value, int)
+            result["generated"] = fixtures.generate(target, count, seed=seed_value)
+        result["added"] = fixtures.seed_json(target, payload)
+    except ControlError:
+        target.rollback(marker)
+        raise
+    if target is not store:
+        store.adopt(target)
     result["counts"] = store.counts()
     return json_response(result, status=201)
 

@@ -69,8 +69,16 @@ def _schedule_filters(query: Any) -> list[Any]:
             errors[name] = ["Enter a number."]
             continue
         checks.append(lambda r, f=name, v=number: r.get(f, SCHEDULE.defaults.get(f)) == v)
-    overbooked = {"true": True, "True": True, "1": True, "2": True, "false": False, "False": False, "0": False,
-                  "3": False}.get(query.get("overbooked", ""))
+    overbooked = {
+        "true": True,
+        "True": True,
+        "1": True,
+        "2": True,
+        "false": False,
+        "False": False,
+        "0": False,
+        "3": False,
+    }.get(query.get("overbooked", ""))
     if overbooked is not None:
         checks.append(("overbooked", overbooked))
     if errors:
