@@ -304,3 +304,26 @@ async def test_deleting_an_instance_cascades_to_its_schedule(client: httpx.Async
     assert (await client.delete("/api/v2/show-instances/1")).status_code == 204
     remaining = (await client.get("/api/v2/schedule")).json()
     assert [r["id"] for r in remaining] == [3]
+
+
+async def test_schedule_list_never_serves_a_stale_rendering(client: httpx.AsyncClient) -> None:
+    """The list reuses renderings of unchanged rows; every kind of change must show at once."""
+    await small_day(client)
+
+    async def listed(row_id: int) -> dict:
+        rows = (await client.get("/api/v2/schedule")).json()
+        member = (await client.get(f"/api/v2/schedule/{row_id}")).json()
+        found = next(r for r in rows if r["id"] == row_id)
+        assert found == member
+        return found
+
+    assert (await listed(2))["position"] == 1
+    await client.patch("/api/v2/schedule/2", json={"position": 7})
+    assert (await listed(2))["position"] == 7
+    await client.patch("/api/v2/show-instances/1", json={"ends_at": "2026-11-25T08:04:00Z"})
+    clamped = await listed(2)
+    assert (clamped["ends_at"], clamped["cue_out"]) == ("2026-11-25T08:04:00Z", "00:01:00")
+    await client.post("/__stub__/playout", json={"start": "2026-11-25T08:00:00Z", "end": "2026-11-25T08:10:00Z"})
+    assert (await listed(2))["broadcasted"] == 1
+    await client.delete("/api/v2/schedule/2")
+    assert [r["id"] for r in (await client.get("/api/v2/schedule")).json()] == [1, 3]

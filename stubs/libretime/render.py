@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -34,6 +35,30 @@ def render(resource: Resource, row: Row, store: Store) -> dict[str, Any]:
     if resource is SCHEDULE:
         _clamp_schedule(out, row, store)
     return out
+
+
+def render_schedule_list(rows: Iterable[Row], store: Store) -> bytes:
+    """A schedule list as JSON bytes, reusing each row's last rendering while its inputs are unchanged.
+
+    A row's output depends only on its own values and its instance's end, so that pair is the
+    cache key: any change to either re-renders the row, with nothing to invalidate by hand.
+    """
+    cache_ = store.schedule_json
+    parts = []
+    instances = store.instances.rows
+    for row in rows:
+        instance = instances.get(row.get("instance", -1))
+        key = (tuple(row.values()), instance.get("ends_at") if instance else None)
+        hit = cache_.get(row["id"])
+        if hit is None or hit[0] != key:
+            hit = (key, json.dumps(render(SCHEDULE, row, store), separators=(",", ":")).encode())
+            cache_[row["id"]] = hit
+        parts.append(hit[1])
+    if len(cache_) > 2 * len(store.schedule) + 1000:  # drop renderings of deleted rows
+        live = store.schedule.rows
+        for row_id in [i for i in cache_ if i not in live]:
+            del cache_[row_id]
+    return b"[" + b",".join(parts) + b"]"
 
 
 def _clamp_schedule(out: dict[str, Any], row: Row, store: Store) -> None:

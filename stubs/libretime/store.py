@@ -75,6 +75,8 @@ class Store:
         self.tables: dict[str, Table] = {name: Table(name) for name in TABLES}
         # Media storage: relative filepath -> bytes (what nginx serves for X-Accel-Redirect).
         self.blobs: dict[str, bytes] = {}
+        # Rendered schedule rows (see render.render_schedule_list); a cache, never state.
+        self.schedule_json: dict[int, tuple[Any, bytes]] = {}
 
     def __getitem__(self, table: str) -> Table:
         return self.tables[table]
@@ -111,6 +113,7 @@ class Store:
         for table in self.tables.values():
             table.clear()
         self.blobs.clear()
+        self.schedule_json.clear()
 
     def checkpoint(self) -> dict[str, Any]:
         """Marker for ``rollback``: valid while the changes since are inserts only (seeding)."""
@@ -128,6 +131,7 @@ class Store:
     def adopt(self, other: Store) -> None:
         """Take over another store's contents (a seed built on a fresh store, then swapped in)."""
         self.tables, self.blobs = other.tables, other.blobs
+        self.schedule_json = {}
 
     def counts(self) -> dict[str, int]:
         return {name: len(table) for name, table in self.tables.items()} | {"blobs": len(self.blobs)}
