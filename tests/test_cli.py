@@ -68,6 +68,9 @@ def test_module_serves_both_faces(tmp_path: Path) -> None:
             wait_until_up(f"http://127.0.0.1:{port}/api/v2/version", proc)
         nginx = httpx.get(f"http://127.0.0.1:{nginx_port}/api/v2/files/1/download", headers=headers)
         api = httpx.get(f"http://127.0.0.1:{api_port}/api/v2/files/1/download", headers=headers)
+        # A careless client putting the key in the URL must not get it into the stub's log.
+        leaked = httpx.get(f"http://127.0.0.1:{nginx_port}/api/v2/files", params={"api_key": API_KEY}, headers=headers)
+        assert leaked.status_code == 200
         assert len(nginx.content) > 44 and nginx.content.startswith(b"RIFF")
         assert api.content == b"" and api.headers["X-Accel-Redirect"].startswith("/api/_media/")
     finally:
@@ -75,5 +78,6 @@ def test_module_serves_both_faces(tmp_path: Path) -> None:
             proc.terminate()
         outputs = [proc.communicate(timeout=10)[0].decode() for proc in procs]
     assert "on http://127.0.0.1:" in outputs[0]
-    assert API_KEY not in "".join(outputs)  # the access log never shows the key
+    assert "/api/v2/files?api_key=[REDACTED]" in outputs[0]  # the request was logged...
+    assert API_KEY not in "".join(outputs)  # ...but never the key
     assert state.exists() and '"Harbour Lights"' in state.read_text()  # saved at shutdown

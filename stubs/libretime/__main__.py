@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from .accesslog import RedactingAccessLogger
 from .app import create_app
 from .config import StubConfig
 from .fixtures import FIXTURES
@@ -45,9 +46,9 @@ def main(argv: list[str] | None = None) -> None:
         max_body_bytes=args.max_body_mb * 1024 * 1024,
     )
     app = create_app(config)
-    # The access log format has no headers, so the key cannot leak through it.
     web.run_app(
         app,
+        access_log_class=RedactingAccessLogger,
         host=args.host,
         port=args.port,
         print=lambda _: print(f"LibreTime stub ({config.face} face) on http://{args.host}:{args.port}", flush=True),
