@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from stubs.libretime import RunningStub, StubConfig
-from tests.conftest import API_KEY, AUTH, LEGACY_AUTH, seed, stub_client, wav
+from tests.conftest import API_KEY, AUTH, LEGACY_AUTH, seed, show, stub_client, wav
 
 FILE = "/api/v2/files/1"
 
@@ -293,20 +293,7 @@ async def test_state_file_round_trip(tmp_path: Path) -> None:
         assert (await http.get("/api/v2/files/2/download")).content == running.store.blobs[
             running.store.files.get(2)["filepath"]
         ]
-        created = (
-            await http.post(
-                "/api/v2/shows",
-                json={
-                    "name": "After restart",
-                    "linked": False,
-                    "linkable": False,
-                    "auto_playlist_enabled": False,
-                    "auto_playlist_repeat": False,
-                    "override_intro_playlist": False,
-                    "override_outro_playlist": False,
-                },
-            )
-        ).json()
+        created = (await http.post("/api/v2/shows", json=show(name="After restart"))).json()
         assert created["id"] == 2  # ids continue after the reloaded ones
 
 
