@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import httpx
+from aiohttp import web
+
+from ..appkeys import CLIENT, FLAVOR, SETTINGS
+from ..errors import NotFound
+from ..libretime.errors import LibreTimeBadResponse, LibreTimeTimeout, LibreTimeUnreachable, Upstream
+from ..services import proxy
+from .common import json_response, path_id
+
+
+async def dashboard(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    return json_response(await proxy.dashboard(app[CLIENT], app[FLAVOR], app[SETTINGS]))
+
+
+async def file(request: web.Request) -> web.StreamResponse:
+    """Stream a LibreTime file's bytes; an API-port answer (header, no bytes) is a clear 502."""
+    file_id = path_id(request)
+    client = request.app[CLIENT]
+    path = f"/api/v2/files/{file_id}/download"
+    try:
+        async with client.stream("GET", path) as upstream:
+            if upstream.status_code == 404:
+                raise NotFound(f"LibreTime has no file {file_id}.", {"libretime_file_id": file_id})
+            if upstream.status_code != 200:
+                await upstream.aread()
+                raise client.status_error("GET", path, upstream)
+            accel = upstream.headers.get("X-Accel-Redirect")
+            if accel is not None and upstream.headers.get("Content-Length", "0") == "0":
+                raise LibreTimeBadResponse(
+                    "LibreTime answered with an X-Accel-Redirect header and no bytes: LibreLog is talking to"
+                    " LibreTime's API port, not its nginx front. Point LIBRETIME_INTERNAL_URL at nginx"
+                    " (e.g. http://nginx:8080).",
+                    Upstream("GET", path, 200, f"X-Accel-Redirect: {accel}"),
+                )
+            response = web.StreamResponse(
+                headers={"Content-Type": upstream.headers.get("Content-Type", "application/octet-stream")}
+            )
+            if "Content-Length" in upstream.headers:
+                response.content_length = int(upstream.headers["Content-Length"])
+            await response.prepare(request)
+            async for chunk in upstream.aiter_bytes(256 * 1024):
+                await response.write(chunk)
+            await response.write_eof()
+            return response
+    except httpx.TimeoutException as exc:
+        raise LibreTimeTimeout(
+            f"LibreTime did not send file {file_id} in time ({type(exc).__name__})", Upstream("GET", path)
+        ) from None
+    except httpx.TransportError as exc:
+        raise LibreTimeUnreachable(
+            f"Cannot reach LibreTime for file {file_id}: {client.redact(str(exc))}", Upstream("GET", path)
+        ) from None
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/proxy/dashboard", dashboard)
+    app.router.add_get("/proxy/files/{id}", file)

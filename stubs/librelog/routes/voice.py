@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..appkeys import CLIENT, DB, FLAVOR, LOCKS, SETTINGS, VOICE_DIR
+from ..errors import invalid
+from ..services import voice
+from .common import json_response, path_id
+
+
+async def upload(request: web.Request) -> web.StreamResponse:
+    if request.content_type != "multipart/form-data":
+        raise invalid("file", "Send multipart/form-data with an audio file in the 'file' field.")
+    received = await voice.receive(
+        await request.multipart(), request.app[VOICE_DIR], request.app[SETTINGS].max_upload_bytes
+    )
+    return json_response(await voice.create_voice(request.app[DB], request.app[VOICE_DIR], received), status=201)
+
+
+async def list_voice(request: web.Request) -> web.StreamResponse:
+    return json_response(await voice.list_voice(request.app[DB]))
+
+
+async def get_voice(request: web.Request) -> web.StreamResponse:
+    return json_response(await voice.get_voice(request.app[DB], path_id(request)))
+
+
+async def voice_file(request: web.Request) -> web.StreamResponse:
+    path, mime, filename = await voice.voice_file(request.app[DB], request.app[VOICE_DIR], path_id(request))
+    return web.FileResponse(
+        path, headers={"Content-Type": mime, "Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+async def upload_to_libretime(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    result = await voice.upload_to_libretime(
+        app[DB], app[CLIENT], app[FLAVOR], app[LOCKS], app[VOICE_DIR], path_id(request)
+    )
+    return json_response(result)
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_post("/voice", upload)
+    r.add_get("/voice", list_voice)
+    r.add_get("/voice/{id}", get_voice)
+    r.add_get("/voice/{id}/file", voice_file)
+    r.add_post("/voice/{id}/upload-to-libretime", upload_to_libretime)
