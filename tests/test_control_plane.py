@@ -149,6 +149,13 @@ async def test_status_fault_with_custom_body(client: httpx.AsyncClient) -> None:
     assert (rule["hits"], rule["remaining"]) == (2, 0)
 
 
+async def test_skip_lets_the_first_requests_through(client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    await add_fault(client, fault="status", status=500, skip=2, times=1)
+    statuses = [(await client.get(FILE)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 500, 200]
+
+
 async def test_delay_fault_slows_then_answers(client: httpx.AsyncClient) -> None:
     await seed(client, {"fixture": "small"})
     await add_fault(client, fault="delay", delay_ms=400)

@@ -1,8 +1,8 @@
 """Fault injection: rules that make chosen requests slow, failing or broken (WireMock's faults).
 
-A rule matches on method and path (exact ``path`` or regex ``path_pattern``), fires at most
-``times`` times (unlimited when absent) with ``probability`` (default 1), and the newest matching
-rule wins, as in WireMock.
+A rule matches on method and path (exact ``path`` or regex ``path_pattern``), lets the first
+``skip`` matching requests through, then fires at most ``times`` times (unlimited when absent)
+with ``probability`` (default 1); the newest matching rule wins, as in WireMock.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class FaultRule:
     content_type: str | None = None
     times: int | None = None
     probability: float = 1.0
+    skip: int = 0
+    seen: int = 0
     hits: int = 0
     _regex: re.Pattern[str] | None = field(default=None, repr=False)
 
@@ -49,6 +51,11 @@ class FaultRule:
             return False
         return self._regex is None or self._regex.fullmatch(path) is not None
 
+    def passes_skip(self) -> bool:
+        """The first ``skip`` matching requests go through untouched (e.g. fail the 3rd POST)."""
+        self.seen += 1
+        return self.seen > self.skip
+
     def describe(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -60,6 +67,7 @@ class FaultRule:
             "content_type": self.content_type,
             "times": self.times,
             "probability": self.probability,
+            "skip": self.skip,
             "hits": self.hits,
             "remaining": None if self.times is None else max(0, self.times - self.hits),
         }
@@ -110,6 +118,7 @@ class FaultRegistry:
         delay_ms = _int_field(raw, "delay_ms", errors, low=0, high=600_000)
         status = _int_field(raw, "status", errors, low=100, high=599)
         times = _int_field(raw, "times", errors, low=1, high=1_000_000)
+        skip = _int_field(raw, "skip", errors, low=0, high=1_000_000) or 0
         probability = raw.get("probability", 1.0)
         if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 <= probability <= 1:
             errors["probability"] = ["must be a number from 0 to 1"]
@@ -134,6 +143,7 @@ class FaultRegistry:
             content_type=content_type,
             times=times,
             probability=float(probability),
+            skip=skip,
             _regex=regex,
         )
         self._rules.append(rule)
@@ -142,6 +152,8 @@ class FaultRegistry:
     def pick(self, method: str, path: str) -> FaultRule | None:
         for rule in reversed(self._rules):
             if rule.matches(method, path):
+                if not rule.passes_skip():
+                    continue
                 if rule.probability < 1 and self._random.random() >= rule.probability:
                     continue
                 rule.hits += 1

@@ -178,8 +178,13 @@ def replace(store: Store, req: Request) -> dict[str, Any]:
     doomed = [rid for rid, row in store.schedule.rows.items() if start <= row["starts_at"] < end]
     for rid in doomed:
         store.schedule.delete(rid)
+    # New rows take positions after the rows that stay before them; rows outside the window are
+    # left exactly as they were (an hour replacement must not touch any other hour's rows).
+    kept_before = sum(
+        1 for r in store.schedule.rows.values() if r.get("instance") == instance["id"] and r["starts_at"] < start
+    )
     created: list[Row] = []
-    for entry in sorted(req.entries, key=lambda e: e.start):
+    for index, entry in enumerate(sorted(req.entries, key=lambda e: e.start)):
         file_row = entry.file
         created.append(
             store.schedule.insert(
@@ -193,7 +198,7 @@ def replace(store: Store, req: Request) -> dict[str, Any]:
                     "fade_out": time(0),
                     "cue_in": file_row.get("cue_in") or timedelta(0),
                     "cue_out": (file_row.get("cue_in") or timedelta(0)) + entry.length,
-                    "position": 0,
+                    "position": kept_before + index,
                     "position_status": 1,
                     "broadcasted": 0,
                     "played": False,
@@ -202,7 +207,6 @@ def replace(store: Store, req: Request) -> dict[str, Any]:
                 }
             )
         )
-    _renumber(store, instance["id"])
     result: dict[str, Any] = {
         "success": True,
         "date": req.day.isoformat(),
@@ -215,12 +219,6 @@ def replace(store: Store, req: Request) -> dict[str, Any]:
     if req.hour is not None:
         result["hour"] = req.hour
     return result
-
-
-def _renumber(store: Store, instance_id: int) -> None:
-    rows = [r for r in store.schedule.rows.values() if r.get("instance") == instance_id]
-    for position, row in enumerate(sorted(rows, key=lambda r: (r["starts_at"], r["id"]))):
-        row["position"] = position
 
 
 def read_day(store: Store, day: date, zone: ZoneInfo) -> list[dict[str, Any]]:

@@ -79,6 +79,8 @@ class Flavor(Protocol):
 
     async def upload_voice(self, upload: VoiceUpload) -> int: ...
 
+    async def finish_voice(self, file_id: int, upload: VoiceUpload) -> None: ...
+
     async def history(self, start: datetime, end: datetime) -> list[HistoryItem]: ...
 
     async def day_schedule(self, day: date, tz_name: str) -> list[dict[str, Any]]: ...
@@ -177,6 +179,9 @@ class IntegrationFlavor:
                 f"LibreTime did not confirm the upload: {str(body)[:200]}", Upstream("POST", path)
             )
         return body["library_id"]
+
+    async def finish_voice(self, file_id: int, upload: VoiceUpload) -> None:
+        """The extension sets metadata in the same call as the upload: nothing left to do."""
 
     async def history(self, start: datetime, end: datetime) -> list[HistoryItem]:
         path = "/api/v2/playout-history/playout-history-full"
@@ -416,6 +421,11 @@ class V2Flavor:
             raise LibreTimeBadResponse(
                 "LibreTime's /rest/media answered without a file id", Upstream("POST", "/rest/media")
             )
+        await self.finish_voice(file_id, upload, vot)
+        return file_id
+
+    async def finish_voice(self, file_id: int, upload: VoiceUpload, vot: int | None = None) -> None:
+        """/rest/media takes only the bytes: title, description, artist and type are set afterwards."""
         await self.client.request(
             "PATCH",
             f"/api/v2/files/{file_id}",
@@ -424,10 +434,9 @@ class V2Flavor:
                 "description": upload.description,
                 "artist_name": upload.artist_name,
                 "genre": upload.genre,
-                "library": vot,
+                "library": vot if vot is not None else await self._vot_type(),
             },
         )
-        return file_id
 
     async def history(self, start: datetime, end: datetime) -> list[HistoryItem]:
         rows = await self.client.get_json("/api/v2/playout-history", shape=list)  # no server-side filters

@@ -231,6 +231,7 @@ async def upload_to_libretime(
             # Looked up before every try: an earlier try may have landed even though its answer was lost.
             file_id = await find_by_md5(client, voice["md5"])
             if file_id is not None:
+                await flavor.finish_voice(file_id, upload)
                 break
             try:
                 file_id = await flavor.upload_voice(upload)
