@@ -104,3 +104,59 @@ def wav(seconds: float = 1.0) -> bytes:
     from stubs.libretime.media import make_wav
 
     return make_wav(seconds)
+
+
+# --- LibreLog against the stub -------------------------------------------------------------
+
+from stubs.librelog import RunningLibreLog, Settings, run_librelog  # noqa: E402
+
+
+@pytest.fixture(params=["integration", "v2"])
+def flavor(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def librelog_settings_for(base_url: str | None, tmp_path: Any, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "libretime_url": base_url,
+        "url_source": "LIBRETIME_INTERNAL_URL" if base_url else None,
+        "api_key": API_KEY,
+        "db_path": str(tmp_path / "librelog.sqlite3"),
+        "timeout_s": 2.0,
+        "retries": 2,
+        "backoff_base_s": 0.01,
+        "backoff_cap_s": 0.05,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture
+def librelog_settings(stub: RunningStub, flavor: str, tmp_path: Any) -> Settings:
+    return librelog_settings_for(stub.base_url, tmp_path, flavor=flavor)
+
+
+@pytest.fixture
+async def librelog(librelog_settings: Settings) -> AsyncIterator[RunningLibreLog]:
+    async with run_librelog(librelog_settings) as running:
+        yield running
+
+
+@pytest.fixture
+async def ll(librelog: RunningLibreLog) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=librelog.base_url, timeout=20) as http:
+        yield http
+
+
+@asynccontextmanager
+async def librelog_client(settings: Settings) -> AsyncIterator[tuple[RunningLibreLog, httpx.AsyncClient]]:
+    async with run_librelog(settings) as running, httpx.AsyncClient(base_url=running.base_url, timeout=20) as http:
+        yield running, http
+
+
+async def stub_schedule(lt: httpx.AsyncClient, date: str, tz: str = "UTC") -> list[tuple[str, int]]:
+    """(UTC start, media id) of every row LibreTime holds for a local day, in start order."""
+    rows = (await lt.get("/api/v2/schedule")).json()
+    read = (await lt.get("/api/v2/integration/schedule", params={"date": date, "timezone": tz})).json()
+    in_day = {e["schedule_id"] for e in read["entries"]}
+    return sorted((r["starts_at"], r["file"]) for r in rows if r["id"] in in_day)

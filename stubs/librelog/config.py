@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 Flavor = Literal["integration", "v2"]
 FLAVORS: tuple[Flavor, ...] = ("integration", "v2")
@@ -21,9 +22,10 @@ def normalise_base_url(url: str) -> str:
 
     ``http://api`` stays ``http://api`` (the original's ``rstrip("/api/v2")`` made it ``http:``).
     """
-    url = url.strip().rstrip("/")
-    url = _API_SUFFIX.sub("", url)
-    return url.rstrip("/")
+    parts = urlsplit(url.strip())
+    # Only the path is trimmed: in "http://api" the "api" is the host.
+    path = _API_SUFFIX.sub("", parts.path.rstrip("/")).rstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,216 @@
+"""Logs: create, read, replace an hour, lock, validate, delete — effects checked in LibreLog's storage."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from tests.conftest import seed
+
+DAY = "2026-11-25"
+
+
+@pytest.fixture
+def flavor() -> str:  # log editing never talks to LibreTime: one flavour is enough
+    return "integration"
+
+
+async def synced(ll: httpx.AsyncClient, lt: httpx.AsyncClient) -> None:
+    await seed(lt, {"fixture": "small"})
+    assert (await ll.post("/sync/tracks")).json()["created"] == 14
+
+
+def day_log(**extra: object) -> dict:
+    return {
+        "date": DAY,
+        "entries": [
+            {"start": "12:00:00", "track_id": 10, "hard_start": True},
+            {"start": "06:00:00", "track_id": 1},
+            {"start": "06:03:35", "libretime_id": 4, "title": "Smith Hardware"},
+            {"start": "13:00:00", "track_id": 2},
+        ],
+        **extra,
+    }
+
+
+async def test_create_orders_entries_and_fills_from_tracks(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    created = await ll.post("/logs", json=day_log())
+    assert created.status_code == 201
+    log = created.json()
+    stored = (await ll.get(f"/logs/{log['id']}")).json()
+    assert stored == log
+    assert [(e["position"], e["start"], e["hour"]) for e in stored["entries"]] == [
+        (0, "06:00:00", 6),
+        (1, "06:03:35", 6),
+        (2, "12:00:00", 12),
+        (3, "13:00:00", 13),
+    ]
+    first = stored["entries"][0]
+    assert (first["type"], first["title"], first["libretime_id"], first["duration_s"]) == (
+        "MUS",
+        "Harbour Lights",
+        1,
+        214.5,
+    )
+    assert stored["entries"][2]["type"] == "IDS"
+    assert stored["entries"][2]["hard_start"] is True
+    assert (stored["status"], stored["locked"], stored["timezone"]) == ("draft", False, "UTC")
+    listed = (await ll.get("/logs", params={"date": DAY})).json()
+    assert [item["id"] for item in listed["items"]] == [log["id"]]
+    assert (await ll.get("/logs", params={"date": "2026-11-26"})).json()["items"] == []
+
+
+async def test_bad_logs_report_every_field_and_store_nothing(ll: httpx.AsyncClient) -> None:
+    response = await ll.post(
+        "/logs",
+        json={
+            "date": DAY,
+            "timezone": "UTC",
+            "entries": [
+                {"start": "25:00:00", "track_id": 1},
+                {"start": "10:00:00", "track_id": 999},
+                {"start": "11:00:00", "voice_track_id": 5, "hard_start": "yes"},
+                {"start": "12:00:00", "track_id": 1, "voice_track_id": 2, "type": "JINGLE"},
+            ],
+        },
+    )
+    body = response.json()
+    assert response.status_code == 400
+    assert body["error"] == "validation_failed"
+    assert set(body["details"]["fields"]) >= {
+        "entries[0].start",
+        "entries[2].hard_start",
+        "entries[3]",
+        "entries[3].type",
+    }
+    assert (await ll.get("/logs")).json()["total"] == 0
+
+
+async def test_missing_fields_are_listed(ll: httpx.AsyncClient) -> None:
+    response = await ll.post("/logs", json={"timezone": "Mars/Base"})
+    assert response.status_code == 400
+    assert set(response.json()["details"]["fields"]) == {"date", "timezone", "entries"}
+    assert all({"field", "message"} == set(e) for e in response.json()["details"]["errors"])
+
+
+async def test_unknown_references_are_400_naming_the_entry(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    response = await ll.post("/logs", json={"date": DAY, "entries": [{"start": "10:00:00", "track_id": 999}]})
+    assert response.status_code == 400
+    assert response.json()["details"]["fields"] == ["entries[0].track_id"]
+    assert (await ll.get("/logs")).json()["total"] == 0
+
+
+async def test_one_log_per_station_and_date(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    first = await ll.post("/logs", json=day_log())
+    again = await ll.post("/logs", json=day_log())
+    other_station = await ll.post("/logs", json=day_log(station="north"))
+    assert (first.status_code, again.status_code, other_station.status_code) == (201, 409, 201)
+    assert again.json()["error"] == "conflict"
+
+
+async def test_replace_hour_is_saved_and_touches_only_that_hour(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=day_log())).json()
+    response = await ll.put(
+        f"/logs/{log['id']}/hours/12",
+        json={"entries": [{"start": "12:00:00", "track_id": 3}, {"start": "12:30:00", "track_id": 5}]},
+    )
+    assert response.status_code == 200
+    stored = (await ll.get(f"/logs/{log['id']}")).json()  # defect 13: the edit must really be saved
+    assert [(e["start"], e["track_id"]) for e in stored["entries"] if e["hour"] == 12] == [
+        ("12:00:00", 3),
+        ("12:30:00", 5),
+    ]
+    others = [(e["start"], e["track_id"], e["libretime_id"]) for e in stored["entries"] if e["hour"] != 12]
+    assert others == [(e["start"], e["track_id"], e["libretime_id"]) for e in log["entries"] if e["hour"] != 12]
+    assert [e["position"] for e in stored["entries"]] == list(range(5))
+
+
+async def test_replace_hour_refuses_entries_outside_it(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=day_log())).json()
+    spill = await ll.put(f"/logs/{log['id']}/hours/12", json={"entries": [{"start": "13:00:01", "track_id": 3}]})
+    bad_hour = await ll.put(f"/logs/{log['id']}/hours/24", json={"entries": []})
+    assert spill.status_code == bad_hour.status_code == 400
+    assert spill.json()["details"]["fields"] == ["entries[0].start"]
+    assert bad_hour.json()["details"]["fields"] == ["hour"]
+    assert (await ll.get(f"/logs/{log['id']}")).json()["entries"] == log["entries"]
+
+
+async def test_locked_logs_refuse_edits_deletes_and_publishes(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=day_log())).json()
+    assert (await ll.post(f"/logs/{log['id']}/lock")).json()["locked"] is True
+    edit = await ll.put(f"/logs/{log['id']}/hours/6", json={"entries": []})
+    delete = await ll.delete(f"/logs/{log['id']}")
+    publish = await ll.post(f"/logs/{log['id']}/publish")
+    assert [r.status_code for r in (edit, delete, publish)] == [409, 409, 409]
+    assert {r.json()["error"] for r in (edit, delete, publish)} == {"log_locked"}
+    assert (await client.get("/api/v2/schedule")).json() == []  # nothing reached LibreTime
+    assert (await ll.get(f"/logs/{log['id']}")).json()["entries"] == log["entries"]
+    assert (await ll.post(f"/logs/{log['id']}/unlock")).json()["locked"] is False
+    assert (await ll.delete(f"/logs/{log['id']}")).status_code == 204
+    assert (await ll.get(f"/logs/{log['id']}")).status_code == 404
+
+
+async def test_validate_reports_unresolved_entries_and_overlaps(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await synced(ll, client)
+    await ll.post("/tracks", json={"title": "Unsynced promo", "type": "PRO", "duration_s": 30})
+    log = (
+        await ll.post(
+            "/logs",
+            json={
+                "date": DAY,
+                "entries": [
+                    {"start": "06:00:00", "track_id": 1},  # 214.5 s, overlaps the next by 94.5 s
+                    {"start": "06:02:00", "track_id": 15},  # a local track without a LibreTime id
+                    {"start": "06:03:00", "title": "Voice break TBD", "type": "VOT"},
+                ],
+            },
+        )
+    ).json()
+    report = (await ll.post(f"/logs/{log['id']}/validate")).json()
+    assert report["valid"] is False
+    assert [e["field"] for e in report["errors"]] == ["entries[1]", "entries[2]"]
+    assert "no LibreTime id" in report["errors"][0]["message"]
+    assert "Voice break TBD" in report["errors"][1]["message"]
+    assert report["warnings"][0]["field"] == "entries[0]"
+    assert "94.5 s" in report["warnings"][0]["message"]
+
+
+async def test_unknown_log_is_404_everywhere(ll: httpx.AsyncClient) -> None:
+    for method, path in [
+        ("GET", "/logs/42"),
+        ("DELETE", "/logs/42"),
+        ("POST", "/logs/42/lock"),
+        ("POST", "/logs/42/validate"),
+        ("POST", "/logs/42/publish"),
+        ("GET", "/logs/abc"),
+    ]:
+        response = await ll.request(method, path)
+        assert (response.status_code, response.json()["error"]) == (404, "not_found"), (method, path)
+
+
+async def test_concurrent_hour_edits_are_all_kept(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json={"date": DAY, "entries": []})).json()
+    await asyncio.gather(
+        *(
+            ll.put(
+                f"/logs/{log['id']}/hours/{h}", json={"entries": [{"start": f"{h:02d}:00:00", "track_id": 1 + h % 5}]}
+            )
+            for h in range(24)
+        )
+    )
+    stored = (await ll.get(f"/logs/{log['id']}")).json()
+    assert [e["hour"] for e in stored["entries"]] == list(range(24))
+    assert [e["position"] for e in stored["entries"]] == list(range(24))

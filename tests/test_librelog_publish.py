@@ -1,0 +1,190 @@
+"""Publishing, in both flavours: what LibreTime holds afterwards is exactly the log."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from tests.conftest import seed, stub_schedule
+
+DAY = "2026-11-25"
+
+
+async def synced(ll: httpx.AsyncClient, lt: httpx.AsyncClient) -> None:
+    await seed(lt, {"fixture": "small"})
+    assert (await ll.post("/sync/tracks")).json()["created"] == 14
+
+
+def hourly(day: str = DAY, tz: str = "UTC", hours: range = range(24)) -> dict:
+    entries = []
+    for h in hours:
+        entries += [
+            {"start": f"{h:02d}:00:00", "track_id": 10, "hard_start": True},
+            {"start": f"{h:02d}:00:06", "track_id": 1 + h % 3},
+            {"start": f"{h:02d}:30:00", "track_id": 4},
+        ]
+    return {"date": day, "timezone": tz, "entries": entries}
+
+
+async def test_publish_makes_libretime_hold_exactly_the_log(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=hourly())).json()
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["published_entries"] == 72
+    assert body["libretime"] == {"deleted": 0, "created": 72}
+    expected = [(f"{DAY}T{e['start']}Z", e["libretime_id"]) for e in log["entries"]]
+    assert await stub_schedule(client, DAY) == expected
+    rows = (await client.get("/api/v2/schedule")).json()
+    assert {(r["fade_in"], r["fade_out"]) for r in rows} == {("00:00:00", "00:00:00")}  # explicit fades
+    positions = [r["position"] for r in sorted(rows, key=lambda r: r["starts_at"])]
+    assert positions == list(range(72))
+    if flavor == "integration":  # stock LibreTime has nowhere to keep hard_start
+        read = (await client.get("/api/v2/integration/schedule", params={"date": DAY})).json()["entries"]
+        assert [e["hard_start"] for e in read] == [e["hard_start"] for e in log["entries"]]
+    stored = (await ll.get(f"/logs/{log['id']}")).json()
+    assert stored["status"] == "published"
+    assert stored["last_publish"]["created"] == 72
+
+
+async def test_republish_replaces_instead_of_appending(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=hourly())).json()
+    await ll.post(f"/logs/{log['id']}/publish")
+    again = (await ll.post(f"/logs/{log['id']}/publish")).json()
+    assert again["libretime"] == {"deleted": 72, "created": 72}
+    assert len(await stub_schedule(client, DAY)) == 72
+    assert len((await client.get("/api/v2/schedule")).json()) == 72
+
+
+async def test_publish_leaves_other_days_and_shows_alone(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await synced(ll, client)
+    other = (await ll.post("/logs", json=hourly("2026-11-26", hours=range(2)))).json()
+    await ll.post(f"/logs/{other['id']}/publish")
+    log = (await ll.post("/logs", json=hourly(hours=range(3)))).json()
+    await ll.post(f"/logs/{log['id']}/publish")
+    await ll.post(f"/logs/{log['id']}/publish")
+    assert len(await stub_schedule(client, "2026-11-26")) == 6
+    assert len(await stub_schedule(client, DAY)) == 9
+
+
+async def test_publish_hour_changes_only_that_hour(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=hourly())).json()
+    await ll.post(f"/logs/{log['id']}/publish")
+    before = {r["id"]: r for r in (await client.get("/api/v2/schedule")).json()}
+    await ll.put(
+        f"/logs/{log['id']}/hours/12",
+        json={"entries": [{"start": "12:00:00", "track_id": 12}, {"start": "12:15:00", "track_id": 7}]},
+    )
+    response = await ll.post(f"/logs/{log['id']}/publish-hour", json={"hour": 12})
+    assert response.status_code == 200
+    assert (response.json()["hour"], response.json()["libretime"]) == (12, {"deleted": 3, "created": 2})
+    after = {r["id"]: r for r in (await client.get("/api/v2/schedule")).json()}
+    untouched = {i: r for i, r in before.items() if not r["starts_at"].startswith(f"{DAY}T12:")}
+    assert {i: after[i] for i in untouched} == untouched  # byte-identical outside hour 12
+    hour12 = sorted((r["starts_at"], r["file"]) for r in after.values() if r["starts_at"].startswith(f"{DAY}T12:"))
+    assert hour12 == [(f"{DAY}T12:00:00Z", 12), (f"{DAY}T12:15:00Z", 7)]
+
+
+@pytest.mark.parametrize("hour", [12, "12", "12:00"])
+async def test_publish_hour_accepts_every_hour_form(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, hour: object
+) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=hourly(hours=range(11, 14)))).json()
+    response = await ll.post(f"/logs/{log['id']}/publish-hour", json={"hour": hour})
+    assert (response.status_code, response.json()["hour"]) == (200, 12)
+    assert [start[11:13] for start, _ in await stub_schedule(client, DAY)] == ["12", "12", "12"]
+
+
+@pytest.mark.parametrize("hour", [24, -1, "25:00", "12:30", None, "noon"])
+async def test_publish_hour_rejects_non_hours(ll: httpx.AsyncClient, client: httpx.AsyncClient, hour: object) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=hourly(hours=range(1)))).json()
+    response = await ll.post(f"/logs/{log['id']}/publish-hour", json={"hour": hour})
+    assert (response.status_code, response.json()["details"]["fields"]) == (400, ["hour"])
+    assert (await client.get("/api/v2/schedule")).json() == []
+
+
+async def test_station_timezone_with_dst_publishes_every_entry_once(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await synced(ll, client)
+    tz = ZoneInfo("America/New_York")
+    for day, hours in (("2026-03-08", 23), ("2026-11-01", 25)):
+        entries = []
+        start = datetime.fromisoformat(day).replace(tzinfo=tz).astimezone(UTC)
+        for h in range(hours):
+            local = (start + timedelta(hours=h)).astimezone(tz)
+            entries.append({"start": local.strftime("%H:%M:%S"), "fold": local.fold, "track_id": 1 + h % 3})
+        log = (await ll.post("/logs", json={"date": day, "timezone": "America/New_York", "entries": entries})).json()
+        assert [e["position"] for e in log["entries"]] == list(range(hours))
+        published = (await ll.post(f"/logs/{log['id']}/publish")).json()
+        assert published["published_entries"] == hours
+        held = await stub_schedule(client, day, "America/New_York")
+        expected = [(start + timedelta(hours=h)).isoformat().replace("+00:00", "Z") for h in range(hours)]
+        assert [s for s, _ in held] == expected
+
+
+async def test_skipped_local_time_is_a_400(ll: httpx.AsyncClient) -> None:
+    response = await ll.post(
+        "/logs", json={"date": "2026-03-08", "timezone": "America/New_York", "entries": [{"start": "02:30:00"}]}
+    )
+    assert response.status_code == 400
+    assert "does not exist" in response.json()["details"]["errors"][0]["message"]
+
+
+async def test_concurrent_publishes_of_one_day_do_not_mix(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await synced(ll, client)
+    log = (await ll.post("/logs", json=hourly(hours=range(6)))).json()
+    results = await asyncio.gather(*(ll.post(f"/logs/{log['id']}/publish") for _ in range(4)))
+    assert [r.status_code for r in results] == [200] * 4
+    expected = [(f"{DAY}T{e['start']}Z", e["libretime_id"]) for e in log["entries"]]
+    assert await stub_schedule(client, DAY) == expected
+    assert len((await client.get("/api/v2/schedule")).json()) == 18
+
+
+async def test_unconfigured_libretime_is_503_and_nothing_is_invented(tmp_path: object) -> None:
+    from tests.conftest import librelog_client, librelog_settings_for
+
+    async with librelog_client(librelog_settings_for(None, tmp_path)) as (_, http):
+        await http.post("/tracks", json={"title": "Local", "libretime_id": 3})
+        log = (await http.post("/logs", json={"date": DAY, "entries": [{"start": "10:00:00", "track_id": 1}]})).json()
+        publish = await http.post(f"/logs/{log['id']}/publish")
+        sync = await http.post("/sync/tracks")
+        config = (await http.get("/sync/libretime/config")).json()
+    assert (publish.status_code, publish.json()["error"]) == (503, "libretime_not_configured")
+    assert (sync.status_code, sync.json()["error"]) == (503, "libretime_not_configured")
+    assert (config["api_url"], config["url_source"], config["api_key_set"]) == (None, None, True)
+
+
+async def test_two_logs_of_one_day_published_at_once_never_mix(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await synced(ll, client)
+    north = (await ll.post("/logs", json={**hourly(hours=range(4)), "station": "north"})).json()
+    south_body = hourly(hours=range(4))
+    for entry in south_body["entries"]:
+        entry["track_id"] = 5
+    south = (await ll.post("/logs", json={**south_body, "station": "south"})).json()
+    results = await asyncio.gather(*(ll.post(f"/logs/{log['id']}/publish") for log in (north, south, north, south)))
+    assert [r.status_code for r in results] == [200] * 4
+    held = await stub_schedule(client, DAY)
+    candidates = [[(f"{DAY}T{e['start']}Z", e["libretime_id"]) for e in log["entries"]] for log in (north, south)]
+    assert held in candidates

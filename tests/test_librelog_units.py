@@ -1,0 +1,120 @@
+"""LibreLog units: settings and URL precedence, type mapping, wall clock ↔ UTC, hours."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from stubs.librelog import timeconv
+from stubs.librelog.config import Settings, SettingsError, normalise_base_url
+from stubs.librelog.typemap import TYPES, map_type
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("http://nginx:8080", "http://nginx:8080"),
+        ("http://nginx:8080/", "http://nginx:8080"),
+        ("http://nginx:8080/api/v2", "http://nginx:8080"),
+        ("http://nginx:8080/api/v2/", "http://nginx:8080"),
+        ("http://nginx:8080/api", "http://nginx:8080"),
+        ("http://api", "http://api"),  # defect 6: rstrip("/api/v2") made this "http:"
+        ("http://api:9001/api/v2", "http://api:9001"),
+        ("https://radio.example/libretime/api/v2", "https://radio.example/libretime"),
+        ("http://v2", "http://v2"),
+    ],
+)
+def test_base_url_normalisation_strips_suffixes_not_characters(given: str, expected: str) -> None:
+    assert normalise_base_url(given) == expected
+
+
+def test_internal_url_wins_over_api_url() -> None:
+    both = Settings.from_env({"LIBRETIME_INTERNAL_URL": "http://nginx:8080/", "LIBRETIME_API_URL": "http://pub/api/v2"})
+    only_api = Settings.from_env({"LIBRETIME_API_URL": "http://pub/api/v2"})
+    none = Settings.from_env({})
+    assert (both.libretime_url, both.url_source) == ("http://nginx:8080", "LIBRETIME_INTERNAL_URL")
+    assert (only_api.libretime_url, only_api.url_source) == ("http://pub", "LIBRETIME_API_URL")
+    assert (none.libretime_url, none.url_source) == (None, None)
+
+
+def test_settings_read_every_documented_variable() -> None:
+    settings = Settings.from_env(
+        {
+            "LIBRETIME_API_URL": "http://lt",
+            "LIBRETIME_API_KEY": "k" * 20,
+            "LIBRETIME_PUBLIC_URL": "https://radio.example",
+            "LIBRETIME_API_FLAVOR": "v2",
+            "LIBRETIME_TIMEOUT": "2.5",
+            "LIBRETIME_RETRIES": "0",
+            "LIBRELOG_DB": "/tmp/x.sqlite3",
+            "LIBRELOG_API_TOKEN": "tok",
+            "LIBRELOG_STATION_TIMEZONE": "America/Phoenix",
+        }
+    )
+    assert (settings.flavor, settings.timeout_s, settings.retries) == ("v2", 2.5, 0)
+    assert (settings.db_path, settings.api_token, settings.station_timezone) == (
+        "/tmp/x.sqlite3",
+        "tok",
+        "America/Phoenix",
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"LIBRETIME_API_FLAVOR": "java"}, "LIBRETIME_API_FLAVOR"),
+        ({"LIBRETIME_TIMEOUT": "fast"}, "LIBRETIME_TIMEOUT"),
+        ({"LIBRETIME_RETRIES": "-1"}, "LIBRETIME_RETRIES"),
+    ],
+)
+def test_bad_settings_are_named(env: dict[str, str], name: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env(env)
+
+
+@pytest.mark.parametrize("code", TYPES)
+def test_every_librelog_type_maps_to_itself(code: str) -> None:
+    assert map_type(code) == (code, None)
+    assert map_type(code.lower()) == (code, None)
+
+
+@pytest.mark.parametrize("code", ["BED", "XMAS", None, ""])
+def test_unknown_or_missing_codes_become_mus_with_a_warning(code: str | None) -> None:
+    mapped, warning = map_type(code)
+    assert mapped == "MUS"
+    assert warning
+
+
+def test_phoenix_six_am_is_thirteen_utc() -> None:
+    tz = timeconv.zone("America/Phoenix")
+    assert timeconv.to_utc(date(2026, 11, 25), time(6), tz) == datetime(2026, 11, 25, 13, tzinfo=UTC)
+
+
+def test_skipped_times_are_refused_and_repeated_times_need_fold() -> None:
+    tz = timeconv.zone("America/New_York")
+    with pytest.raises(timeconv.NonexistentTime):
+        timeconv.to_utc(date(2026, 3, 8), time(2, 30), tz)
+    first = timeconv.to_utc(date(2026, 11, 1), time(1, 30), tz, fold=0)
+    second = timeconv.to_utc(date(2026, 11, 1), time(1, 30), tz, fold=1)
+    assert (second - first).total_seconds() == 3600
+    assert timeconv.is_ambiguous(date(2026, 11, 1), time(1, 30), tz)
+    assert not timeconv.is_ambiguous(date(2026, 11, 1), time(3, 30), tz)
+
+
+@pytest.mark.parametrize(("given", "hour"), [(12, 12), ("12", 12), ("12:00", 12), (0, 0), ("7", 7), ("23:00", 23)])
+def test_hours_in_every_accepted_form(given: object, hour: int) -> None:
+    assert timeconv.parse_hour(given) == hour
+
+
+@pytest.mark.parametrize("given", [24, -1, "24", "12:30", "noon", True, None, 12.5, "25:00"])
+def test_bad_hours_are_rejected(given: object) -> None:
+    assert timeconv.parse_hour(given) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [("14:00:00", True), ("14:00", True), ("24:00:00", False), ("14:60", False), ("3600", False), ("1:00:00", False)],
+)
+def test_wall_clock_parsing(text: str, ok: bool) -> None:
+    assert (timeconv.parse_clock(text) is not None) is ok
