@@ -47,14 +47,14 @@ def test_settings_read_every_documented_variable() -> None:
             "LIBRETIME_API_FLAVOR": "v2",
             "LIBRETIME_TIMEOUT": "2.5",
             "LIBRETIME_RETRIES": "0",
-            "LIBRELOG_DB": "/tmp/x.sqlite3",
+            "LIBRELOG_DB": "/srv/librelog/x.sqlite3",
             "LIBRELOG_API_TOKEN": "tok",
             "LIBRELOG_STATION_TIMEZONE": "America/Phoenix",
         }
     )
     assert (settings.flavor, settings.timeout_s, settings.retries) == ("v2", 2.5, 0)
     assert (settings.db_path, settings.api_token, settings.station_timezone) == (
-        "/tmp/x.sqlite3",
+        "/srv/librelog/x.sqlite3",
         "tok",
         "America/Phoenix",
     )
