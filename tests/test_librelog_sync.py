@@ -1,0 +1,287 @@
+"""Track sync, playback-history sync, status, config, dashboard and file proxy (both flavours)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from stubs.libretime import RunningStub, StubConfig, run_stub
+from tests.conftest import API_KEY, AUTH, librelog_client, librelog_settings_for, seed, stub_schedule
+
+TYPE_CODES = ["MUS", "ADV", "PSA", "LIN", "INT", "PRO", "SHO", "IDS", "COM", "NEW"]
+
+
+async def all_tracks(ll: httpx.AsyncClient) -> list[dict]:
+    return (await ll.get("/tracks", params={"limit": 1000})).json()["items"]
+
+
+async def test_empty_library_syncs_nothing_successfully(ll: httpx.AsyncClient, flavor: str) -> None:
+    body = (await ll.post("/sync/tracks")).json()
+    assert (body["success"], body["created"], body["total_processed"], body["pages"]) == (True, 0, 0, 0)
+    assert await all_tracks(ll) == []
+
+
+async def test_sync_pages_through_and_preserves_metadata(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await seed(client, {"fixture": "small"})
+    body = (await ll.post("/sync/tracks", params={"batch_size": 5})).json()
+    assert (body["created"], body["pages"], body["total_processed"]) == (14, 3, 14)
+    library = {item["id"]: item for item in (await client.get("/api/v2/integration/media-library")).json()["results"]}
+    tracks = await all_tracks(ll)
+    assert len(tracks) == 14
+    for track in tracks:
+        item = library[track["libretime_id"]]
+        assert (track["title"], track["artist"], track["album"], track["genre"]) == (
+            item["title"],
+            item["artist"],
+            item["album"],
+            item["genre"],
+        )
+        assert (track["duration_s"], track["filepath"], track["mime"], track["md5"]) == (
+            item["duration"],
+            item["filepath"],
+            item["mime"],
+            item["md5"],
+        )
+        assert track["last_synced_at"] is not None
+
+
+async def test_every_type_code_maps_and_unknown_becomes_mus(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await seed(client, {"fixture": "small"})
+    body = (await ll.post("/sync/tracks")).json()
+    by_title = {t["title"]: t["type"] for t in await all_tracks(ll)}
+    library = (await client.get("/api/v2/integration/media-library")).json()["results"]
+    for item in library:
+        if item["track_type"] in TYPE_CODES:
+            assert by_title[item["title"]] == item["track_type"]
+    assert by_title["News Bed"] == "MUS"  # code BED is not a LibreLog type
+    assert by_title["Untyped Upload"] == "MUS"
+    assert any("'BED'" in w for w in body["warnings"])
+    assert any("no track type" in w for w in body["warnings"])
+
+
+async def test_resync_updates_instead_of_duplicating(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await seed(client, {"fixture": "small"})
+    await ll.post("/sync/tracks")
+    again = (await ll.post("/sync/tracks")).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 14)
+    await client.patch("/api/v2/files/3", json={"track_title": "Sunday Highway (Radio Edit)"})
+    changed = (await ll.post("/sync/tracks")).json()
+    assert (changed["created"], changed["updated"], changed["unchanged"]) == (0, 1, 13)
+    tracks = await all_tracks(ll)
+    assert len(tracks) == 14
+    assert [t["title"] for t in tracks if t["libretime_id"] == 3] == ["Sunday Highway (Radio Edit)"]
+
+
+async def test_limit_is_honoured(ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str) -> None:
+    await seed(client, {"fixture": "small"})
+    body = (await ll.post("/sync/tracks", params={"limit": 5, "batch_size": 2})).json()
+    assert (body["total_processed"], body["pages"]) == (5, 3)
+    assert [t["libretime_id"] for t in await all_tracks(ll)] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("params", [{"limit": "0"}, {"limit": "x"}, {"batch_size": "5000"}, {"batch_size": "0"}])
+async def test_bad_sync_parameters_are_400(ll: httpx.AsyncClient, params: dict) -> None:
+    response = await ll.post("/sync/tracks", params=params)
+    assert response.status_code == 400
+    assert response.json()["details"]["fields"] == list(params)
+
+
+@pytest.mark.parametrize("flavor", ["integration"])  # stock v2 has no pages to be interrupted between
+async def test_interrupted_sync_keeps_what_it_committed_and_converges(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await seed(client, {"generate": {"files": 50}})
+    await client.post(
+        "/__stub__/faults",
+        json={"match": {"path": "/api/v2/integration/media-library"}, "fault": "status", "status": 500, "skip": 2},
+    )
+    failed = await ll.post("/sync/tracks", params={"batch_size": 10})
+    assert (failed.status_code, failed.json()["error"]) == (502, "libretime_error")
+    assert failed.json()["details"]["committed"]["created"] == 20
+    assert len(await all_tracks(ll)) == 20
+    await client.delete("/__stub__/faults")
+    resumed = (await ll.post("/sync/tracks", params={"batch_size": 10})).json()
+    assert (resumed["created"], resumed["unchanged"]) == (30, 20)
+    assert len(await all_tracks(ll)) == 50
+
+
+async def test_track_filters(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    await ll.post("/sync/tracks")
+    ads = (await ll.get("/tracks", params={"type": "ADV"})).json()
+    found = (await ll.get("/tracks", params={"search": "harbour"})).json()
+    by_id = (await ll.get("/tracks", params={"libretime_id": 7})).json()
+    page = (await ll.get("/tracks", params={"limit": 3, "offset": 3})).json()
+    assert [t["title"] for t in ads["items"]] == ["Smith Hardware 30s"]
+    assert [t["title"] for t in found["items"]] == ["Harbour Lights"]
+    assert [t["title"] for t in by_id["items"]] == ["Mayor Interview"]
+    assert (page["total"], page["limit"], page["offset"], [t["libretime_id"] for t in page["items"]]) == (
+        14,
+        3,
+        3,
+        [4, 5, 6],
+    )
+    assert (await ll.get("/tracks/999")).status_code == 404
+
+
+async def test_create_track_validates_and_stores(ll: httpx.AsyncClient) -> None:
+    bad = await ll.post("/tracks", json={"type": "XYZ", "duration_s": -1, "libretime_id": "7"})
+    assert set(bad.json()["details"]["fields"]) == {"title", "type", "duration_s", "libretime_id"}
+    created = await ll.post("/tracks", json={"title": "Local Promo", "type": "pro", "duration_s": 30})
+    assert created.status_code == 201
+    assert (await ll.get(f"/tracks/{created.json()['id']}")).json()["type"] == "PRO"
+    await ll.post("/tracks", json={"title": "A", "libretime_id": 9})
+    duplicate = await ll.post("/tracks", json={"title": "B", "libretime_id": 9})
+    assert (duplicate.status_code, duplicate.json()["error"]) == (409, "conflict")
+
+
+async def published_and_played(ll: httpx.AsyncClient, lt: httpx.AsyncClient) -> list:
+    await seed(lt, {"fixture": "small"})
+    await ll.post("/sync/tracks")
+    for day in ("2026-11-24", "2026-11-25"):
+        log = (
+            await ll.post(
+                "/logs",
+                json={
+                    "date": day,
+                    "entries": [{"start": "06:00:00", "track_id": 1}, {"start": "18:00:00", "track_id": 2}],
+                },
+            )
+        ).json()
+        await ll.post(f"/logs/{log['id']}/publish")
+    played = await lt.post("/__stub__/playout", json={"start": "2026-11-24T00:00:00Z", "end": "2026-11-26T00:00:00Z"})
+    assert played.json()["created"] == 4
+    return await stub_schedule(lt, "2026-11-25")
+
+
+async def test_history_sync_matches_what_played_and_is_idempotent(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await published_and_played(ll, client)
+    body = (await ll.post("/sync/playback-history", json={"start_date": "2026-11-25", "end_date": "2026-11-25"})).json()
+    assert (body["success"], body["fetched"], body["created"], body["duplicates"], body["unmatched"]) == (
+        True,
+        2,
+        2,
+        0,
+        0,
+    )
+    stored = (await ll.get("/playback-history", params={"start": "2026-11-25", "end": "2026-11-25"})).json()["items"]
+    tracks = {t["libretime_id"]: t for t in await all_tracks(ll)}
+    assert [(h["played_at"], h["libretime_file_id"], h["track_id"]) for h in stored] == [
+        ("2026-11-25T06:00:00Z", 1, tracks[1]["id"]),
+        ("2026-11-25T18:00:00Z", 2, tracks[2]["id"]),
+    ]
+    again = (
+        await ll.post("/sync/playback-history", json={"start_date": "2026-11-25", "end_date": "2026-11-25"})
+    ).json()
+    assert (again["created"], again["duplicates"]) == (0, 2)
+    assert len((await ll.get("/playback-history")).json()["items"]) == 2  # the 24th was never asked for
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"end_date": "2026-11-25"}, "start_date"),
+        ({"start_date": "2026-11-26", "end_date": "2026-11-25"}, "end_date"),
+        ({"start_date": "yesterday", "end_date": "2026-11-25"}, "start_date"),
+    ],
+)
+async def test_bad_history_ranges_are_400(ll: httpx.AsyncClient, body: dict, field: str) -> None:
+    response = await ll.post("/sync/playback-history", json=body)
+    assert (response.status_code, response.json()["details"]["fields"]) == (400, [field])
+
+
+async def test_status_reports_a_live_connection(ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str) -> None:
+    await seed(client, {"fixture": "small"})
+    await ll.post("/sync/tracks")
+    status = (await ll.get("/sync/status")).json()
+    assert status["connection_status"] is True
+    assert (status["libretime"]["api_version"], status["libretime"]["flavor"], status["libretime"]["error"]) == (
+        "2.0.0",
+        flavor,
+        None,
+    )
+    assert status["total_tracks"] == 14
+    assert status["last_track_sync"] is not None
+
+
+async def test_status_is_false_with_an_error_when_libretime_is_down(tmp_path: Path) -> None:
+    async with run_stub(StubConfig(api_key=API_KEY)) as gone:
+        url = gone.base_url  # a port that answered once and is now closed
+    async with librelog_client(librelog_settings_for(url, tmp_path, retries=0)) as (_running, http):
+        status = (await http.get("/sync/status")).json()
+    assert status["connection_status"] is False
+    assert status["libretime"]["error"].startswith("libretime_unreachable")
+
+
+async def test_status_is_false_when_the_key_is_wrong(stub: RunningStub, tmp_path: Path) -> None:
+    async with librelog_client(librelog_settings_for(stub.base_url, tmp_path, api_key="wrong")) as (_r, http):
+        status = (await http.get("/sync/status")).json()
+    assert status["connection_status"] is False
+    assert status["libretime"]["api_version"] == "2.0.0"  # reachable, but the key is refused
+    assert status["libretime"]["error"].startswith("libretime_auth_failed")
+
+
+async def test_config_shows_the_effective_url_and_never_the_key(stub: RunningStub, tmp_path: Path) -> None:
+    from stubs.librelog.config import Settings
+
+    long_key = "k3y-" + "x" * 28
+    env = {
+        "LIBRETIME_INTERNAL_URL": stub.base_url + "/api/v2/",
+        "LIBRETIME_API_URL": "http://public.example/api/v2",
+        "LIBRETIME_API_KEY": long_key,
+        "LIBRELOG_DB": str(tmp_path / "db.sqlite3"),
+    }
+    async with librelog_client(Settings.from_env(env)) as (_r, http):
+        response = await http.get("/sync/libretime/config")
+    body = response.json()
+    assert (body["api_url"], body["url_source"], body["api_key_set"]) == (stub.base_url, "LIBRETIME_INTERNAL_URL", True)
+    assert long_key not in response.text
+    assert body["api_key_hint"].startswith("…xxxx")
+
+
+async def test_dashboard_is_live_libretime_data(ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str) -> None:
+    await seed(client, {"fixture": "small"})
+    before = (await ll.get("/proxy/dashboard")).json()
+    today = datetime.now(UTC).date().isoformat()
+    await client.post(
+        "/api/v2/integration/schedule/replace-day",
+        json={"date": today, "entries": [{"start": f"{today}T10:00:00Z", "media_id": 2}]},
+    )
+    after = (await ll.get("/proxy/dashboard")).json()
+    assert (before["station_name"], before["api_version"]) == ("LibreTime Stub", "2.0.0")
+    assert (before["today"]["date"], before["today"]["scheduled_items"]) == (today, 0)
+    assert after["today"]["scheduled_items"] == 1
+    assert after["today"]["first_start"] == f"{today}T10:00:00Z"
+    assert after["stream_state"]["schedule_streaming"] is True
+
+
+async def test_file_proxy_streams_bytes_through_nginx(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    direct = await client.get("/api/v2/files/2/download")
+    proxied = await ll.get("/proxy/files/2")
+    assert proxied.status_code == 200
+    assert proxied.content == direct.content
+    assert len(proxied.content) > 44
+    assert (await ll.get("/proxy/files/999")).status_code == 404
+
+
+async def test_file_proxy_against_the_api_port_is_a_clear_502(api_stub: RunningStub, tmp_path: Path) -> None:
+    async with httpx.AsyncClient(base_url=api_stub.base_url, headers=AUTH) as lt:
+        await seed(lt, {"fixture": "small"})
+    async with librelog_client(librelog_settings_for(api_stub.base_url, tmp_path)) as (_r, http):
+        response = await http.get("/proxy/files/1")
+    body = response.json()
+    assert (response.status_code, body["error"]) == (502, "libretime_error")
+    assert "nginx" in body["message"]
+    assert "X-Accel-Redirect" in body["details"]["upstream"]["body"]

@@ -1,0 +1,147 @@
+"""Voice tracks: upload, serve, push to LibreTime exactly once (both flavours)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import httpx
+import pytest
+
+from stubs.librelog import RunningLibreLog
+from tests.conftest import API_KEY, librelog_client, librelog_settings_for, wav
+
+MD5 = hashlib.md5  # noqa: S324 - LibreTime's checksum
+
+
+async def upload(ll: httpx.AsyncClient, data: bytes, **fields: str) -> httpx.Response:
+    form = {"title": "Break A", "description": "Top of 2pm", "artist_name": "Jo DJ", **fields}
+    return await ll.post("/voice", files={"file": ("break-a.wav", data, "audio/x-wav")}, data=form)
+
+
+async def test_upload_stores_the_file_and_its_facts(ll: httpx.AsyncClient, librelog: RunningLibreLog) -> None:
+    data = wav(1.5)
+    response = await upload(ll, data, hour="14", **{"break": "A"})
+    voice = response.json()
+    assert response.status_code == 201
+    assert (voice["standardized_name"], voice["status"], voice["libretime_id"]) == ("14-00_BreakA", "recorded", None)
+    assert (voice["size_bytes"], voice["md5"], voice["duration_s"]) == (len(data), MD5(data).hexdigest(), 1.5)
+    assert (await ll.get(f"/voice/{voice['id']}")).json() == voice
+    assert (await ll.get("/voice")).json()["total"] == 1
+    served = await ll.get(f"/voice/{voice['id']}/file")
+    assert served.content == data
+    assert served.headers["Content-Type"] == "audio/x-wav"
+
+
+@pytest.mark.parametrize(
+    ("files", "fields", "status", "field"),
+    [
+        ({"file": ("notes.txt", b"hello", "text/plain")}, {"title": "x"}, 400, "file"),
+        ({"file": ("empty.wav", b"", "audio/x-wav")}, {"title": "x"}, 400, "file"),
+        ({"file": ("broken.wav", b"RIFF....not a wav", "audio/x-wav")}, {"title": "x"}, 400, "file"),
+        ({"file": ("a.wav", b"", "audio/x-wav")}, {}, 400, "title"),
+        ({"other": ("a.wav", b"x", "audio/x-wav")}, {"title": "x"}, 400, "file"),
+        ({"file": ("a.wav", b"x", "audio/x-wav")}, {"title": "x", "hour": "25"}, 400, "hour"),
+        ({"file": ("a.wav", b"x", "audio/x-wav")}, {"title": "x", "break": "A"}, 400, "hour"),
+    ],
+)
+async def test_bad_uploads_are_400_and_leave_nothing(
+    ll: httpx.AsyncClient, librelog: RunningLibreLog, files: dict, fields: dict, status: int, field: str
+) -> None:
+    response = await ll.post("/voice", files=files, data=fields)
+    assert response.status_code == status
+    assert field in response.json()["details"]["fields"]
+    assert (await ll.get("/voice")).json()["total"] == 0
+    voice_dir = librelog.app[__import__("stubs.librelog.appkeys", fromlist=["VOICE_DIR"]).VOICE_DIR]
+    assert list(Path(voice_dir).iterdir()) == []
+
+
+async def test_too_large_is_413_and_leaves_nothing(stub: object, tmp_path: Path) -> None:
+    settings = librelog_settings_for(None, tmp_path, max_upload_bytes=50_000)
+    async with librelog_client(settings) as (_running, http):
+        response = await http.post("/voice", files={"file": ("big.wav", wav(5.0), "audio/x-wav")}, data={"title": "x"})
+        assert (response.status_code, response.json()["error"]) == (413, "file_too_large")
+        assert (await http.get("/voice")).json()["total"] == 0
+    assert [p.name for p in (tmp_path / "voice").iterdir()] == []
+
+
+async def test_push_to_libretime_preserves_metadata_and_bytes(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    data = wav(2.0)
+    voice = (await upload(ll, data)).json()
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    pushed = response.json()
+    assert response.status_code == 200
+    assert (pushed["status"], pushed["libretime_id"]) == ("uploaded", pushed["libretime_id"])
+    assert (await ll.get(f"/voice/{voice['id']}")).json()["libretime_id"] == pushed["libretime_id"]
+    held = (await client.get(f"/api/v2/files/{pushed['libretime_id']}")).json()
+    assert (held["track_title"], held["description"], held["artist_name"]) == ("Break A", "Top of 2pm", "Jo DJ")
+    vot = [t for t in (await client.get("/api/v2/libraries")).json() if t["code"] == "VOT"]
+    assert held["library"] == vot[0]["id"]
+    assert (await client.get(f"/api/v2/files/{pushed['libretime_id']}/download")).content == data
+    through_librelog = await ll.get(f"/proxy/files/{pushed['libretime_id']}")
+    assert through_librelog.content == data
+
+
+async def test_second_push_is_409_and_no_duplicate(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    data = wav(0.5)
+    voice = (await upload(ll, data)).json()
+    first = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    second = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert (second.status_code, second.json()["error"]) == (409, "already_uploaded")
+    assert second.json()["details"]["libretime_id"] == first.json()["libretime_id"]
+    same = (await client.get("/api/v2/files", params={"md5": MD5(data).hexdigest()})).json()
+    assert len(same) == 1
+
+
+async def test_a_lost_answer_is_retried_without_a_duplicate(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    """Defect 11: the upload lands in LibreTime but its answer is garbled; the retry must link it."""
+    path = "/api/v2/integration/voice-tracks" if flavor == "integration" else "/rest/media"
+    await client.post(
+        "/__stub__/faults", json={"match": {"method": "POST", "path": path}, "fault": "malformed_json", "times": 1}
+    )
+    data = wav(0.7)
+    voice = (await upload(ll, data)).json()
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert response.status_code == 200
+    same = (await client.get("/api/v2/files", params={"md5": MD5(data).hexdigest()})).json()
+    assert [f["id"] for f in same] == [response.json()["libretime_id"]]
+    assert same[0]["track_title"] == "Break A"
+    uploads = (await client.get("/__stub__/journal", params={"method": "POST", "path": path})).json()
+    assert uploads["count"] == 1
+
+
+async def test_push_failure_leaves_the_voice_track_unuploaded(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    path = "/api/v2/integration/voice-tracks" if flavor == "integration" else "/rest/media"
+    await client.post("/__stub__/faults", json={"match": {"path": path}, "fault": "status", "status": 500})
+    voice = (await upload(ll, wav(0.3))).json()
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert (response.status_code, response.json()["error"]) == (502, "libretime_error")
+    assert API_KEY not in response.text
+    stored = (await ll.get(f"/voice/{voice['id']}")).json()
+    assert (stored["status"], stored["libretime_id"]) == ("recorded", None)
+
+
+async def test_a_voice_track_in_a_log_publishes_at_its_slot(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    voice = (await upload(ll, wav(1.0))).json()
+    log = (
+        await ll.post(
+            "/logs", json={"date": "2026-11-25", "entries": [{"start": "14:00:00", "voice_track_id": voice["id"]}]}
+        )
+    ).json()
+    blocked = await ll.post(f"/logs/{log['id']}/publish")
+    assert blocked.status_code == 400
+    assert "not uploaded" in blocked.json()["message"]
+    pushed = (await ll.post(f"/voice/{voice['id']}/upload-to-libretime")).json()
+    assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
+    rows = (await client.get("/api/v2/schedule")).json()
+    assert [(r["starts_at"], r["file"]) for r in rows] == [("2026-11-25T14:00:00Z", pushed["libretime_id"])]
