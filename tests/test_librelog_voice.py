@@ -11,7 +11,7 @@ import pytest
 from stubs.librelog import RunningLibreLog
 from tests.conftest import API_KEY, librelog_client, librelog_settings_for, wav
 
-MD5 = hashlib.md5  # noqa: S324 - LibreTime's checksum
+MD5 = hashlib.md5
 
 
 async def upload(ll: httpx.AsyncClient, data: bytes, **fields: str) -> httpx.Response:
