@@ -122,7 +122,7 @@ def librelog_settings_for(base_url: str | None, tmp_path: Any, **overrides: Any)
         "url_source": "LIBRETIME_INTERNAL_URL" if base_url else None,
         "api_key": API_KEY,
         "db_path": str(tmp_path / "librelog.sqlite3"),
-        "timeout_s": 2.0,
+        "timeout_s": 1.0,
         "retries": 2,
         "backoff_base_s": 0.01,
         "backoff_cap_s": 0.05,

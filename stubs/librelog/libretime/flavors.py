@@ -1,14 +1,16 @@
 """The two ways LibreLog can talk to LibreTime, behind one interface.
 
 ``integration``: the extension endpoints (atomic replace-day/hour, paged media library).
-``v2``: stock LibreTime — a ``LibreLog`` show and day instance, schedule rows deleted by an exact
-client-side check of their start (never by the ignored ``instance`` parameter) and re-created
-with explicit fades and positions; uploads through ``/rest/media``. Stock LibreTime has no
-transaction, so a v2 replacement that fails midway puts the previous rows back.
+``v2``: stock LibreTime — a ``LibreLog`` show and day instance, schedule rows chosen by an exact
+client-side check of their start (never by the ignored ``instance`` parameter), new rows
+created with explicit fades and positions before the old ones are deleted; uploads through
+``/rest/media``. Stock LibreTime has no transaction, so a replacement that fails midway puts
+the window back as it was.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from collections.abc import AsyncIterator
@@ -17,8 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from .. import timeconv
-from .client import LibreTimeClient
-from .errors import LibreTimeBadResponse, LibreTimeError, Upstream
+from .client import RETRY_STATUSES, LibreTimeClient
+from .errors import LibreTimeBadResponse, LibreTimeError, LibreTimeTimeout, LibreTimeUnreachable, Upstream
 
 log = logging.getLogger("librelog.libretime")
 SHOW_NAME = "LibreLog"
@@ -295,6 +297,22 @@ class V2Flavor:
         return sorted(out, key=lambda r: (r["starts_at"], r["id"]))
 
     async def replace(self, day: date, tz_name: str, hour: int | None, entries: list[PublishEntry]) -> dict[str, int]:
+        """Retried as a whole: each try treats everything in the window as old, so re-runs converge."""
+        attempts = 1 + self.client.settings.retries
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._replace_once(day, tz_name, hour, entries)
+            except (LibreTimeUnreachable, LibreTimeTimeout, LibreTimeBadResponse) as exc:
+                status = exc.upstream.status if exc.upstream else None
+                transient = not isinstance(exc, LibreTimeBadResponse) or status in RETRY_STATUSES
+                if attempt == attempts or not transient:
+                    raise
+                await asyncio.sleep(self.client.backoff(attempt))
+        raise AssertionError("unreachable")
+
+    async def _replace_once(
+        self, day: date, tz_name: str, hour: int | None, entries: list[PublishEntry]
+    ) -> dict[str, int]:
         tz = timeconv.zone(tz_name)
         assert tz is not None
         day_start, day_end = timeconv.day_bounds(day, tz)
@@ -331,30 +349,39 @@ class V2Flavor:
                     "broadcasted": 0,
                 }
             )
+        # New rows first, old rows after: if creating fails, the old rows were never touched.
+        old_ids = {row["id"] for row in old}
         deleted: list[dict[str, Any]] = []
-        created: list[int] = []
         try:
+            for row in new_rows:
+                response = await self.client.request("POST", "/api/v2/schedule", json_body=row, retry=False)
+                if not isinstance(self.client.json_of(response, shape=dict).get("id"), int):
+                    raise LibreTimeBadResponse(
+                        "LibreTime did not confirm a schedule row", Upstream("POST", "/api/v2/schedule", 201)
+                    )
             for row in old:
                 await self.client.request("DELETE", f"/api/v2/schedule/{row['id']}", expect=(204, 404))
                 deleted.append(row)
-            for row in new_rows:
-                response = await self.client.request("POST", "/api/v2/schedule", json_body=row, retry=False)
-                created.append(int(self.client.json_of(response, shape=dict)["id"]))
         except LibreTimeError as exc:
-            await self._restore(created, deleted, exc)
+            await self._restore(start, end, old_ids, deleted, exc)
             raise
-        return {"deleted": len(old), "created": len(created)}
+        return {"deleted": len(old), "created": len(new_rows)}
 
-    async def _restore(self, created: list[int], deleted: list[dict[str, Any]], cause: LibreTimeError) -> None:
-        """Best effort: put the window back as it was, and say in the error whether that worked."""
+    async def _restore(
+        self, start: datetime, end: datetime, old_ids: set[int], deleted: list[dict[str, Any]], cause: LibreTimeError
+    ) -> None:
+        """Best effort: put the window back as it was, and say in the error whether that worked.
+
+        Every row now in the window that is not one of the old rows goes, including rows whose
+        creation answer was lost; old rows already deleted are created again.
+        """
         try:
-            for row_id in created:
-                await self.client.request("DELETE", f"/api/v2/schedule/{row_id}", expect=(204, 404))
+            for row in await self._rows_starting_in(start, end):
+                if row["id"] not in old_ids:
+                    await self.client.request("DELETE", f"/api/v2/schedule/{row['id']}", expect=(204, 404))
             for row in deleted:
                 await self.client.request(
-                    "POST",
-                    "/api/v2/schedule",
-                    json_body={k: v for k, v in row.items() if k != "id"},
+                    "POST", "/api/v2/schedule", json_body={k: v for k, v in row.items() if k != "id"}
                 )
         except LibreTimeError as exc:
             cause.message += f"; restoring the previous schedule also failed ({exc.message}): re-publish to converge"

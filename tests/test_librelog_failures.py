@@ -1,0 +1,190 @@
+"""LibreTime failing in every way the stub can: the documented LibreLog error, never success:true,
+never a partial schedule; transient failures retried; nothing retried that must not be."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+
+from stubs.librelog import Settings
+from stubs.libretime import StubConfig, run_stub
+from tests.conftest import API_KEY, librelog_client, librelog_settings_for, seed, stub_schedule
+
+DAY = "2026-11-25"
+ENTRIES = [{"start": f"{h:02d}:00:00", "track_id": 1 + h % 4} for h in range(6)]
+
+
+def write_path(flavor: str) -> str:
+    return "/api/v2/integration/schedule/replace-day" if flavor == "integration" else "/api/v2/schedule"
+
+
+async def prepared(ll: httpx.AsyncClient, lt: httpx.AsyncClient) -> dict:
+    """A synced library, a published day (the 'before' state), and an edited log ready to republish."""
+    await seed(lt, {"fixture": "small"})
+    await ll.post("/sync/tracks")
+    log = (await ll.post("/logs", json={"date": DAY, "entries": ENTRIES})).json()
+    assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
+    await ll.put(f"/logs/{log['id']}/hours/3", json={"entries": [{"start": "03:30:00", "track_id": 9}]})
+    return log
+
+
+async def fault(lt: httpx.AsyncClient, **rule: object) -> None:
+    response = await lt.post("/__stub__/faults", json=rule)
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(
+    ("rule", "status", "code"),
+    [
+        ({"fault": "status", "status": 500}, 502, "libretime_error"),
+        (
+            {"fault": "status", "status": 403, "body": {"detail": "Authentication credentials were not provided."}},
+            502,
+            "libretime_auth_failed",
+        ),
+        ({"fault": "status", "status": 400, "body": {"detail": "nope"}}, 502, "libretime_rejected"),
+        ({"fault": "malformed_json"}, 502, "libretime_error"),
+        ({"fault": "connection_reset"}, 502, "libretime_unreachable"),
+        ({"fault": "empty_response"}, 502, "libretime_unreachable"),
+        ({"fault": "status", "status": 503}, 502, "libretime_error"),
+        ({"fault": "timeout", "delay_ms": 5000}, 504, "libretime_timeout"),
+    ],
+)
+async def test_publish_failures_are_loud_and_leave_the_schedule_as_it_was(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str, rule: dict, status: int, code: str
+) -> None:
+    log = await prepared(ll, client)
+    before = await stub_schedule(client, DAY)
+    # Break the write path only after the first write, so a non-atomic client would leave half a day.
+    skip = 1 if flavor == "v2" else 0
+    await fault(client, match={"method": "POST", "path": write_path(flavor)}, skip=skip, **rule)
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    body = response.json()
+    assert (response.status_code, body["error"]) == (status, code)
+    assert "success" not in body
+    assert body["details"]["upstream"]["path"] == write_path(flavor)
+    held = await stub_schedule(client, DAY)
+    edited = [
+        (f"{DAY}T{e['start']}Z", e["libretime_id"]) for e in (await ll.get(f"/logs/{log['id']}")).json()["entries"]
+    ]
+    if rule["fault"] == "malformed_json" and flavor == "integration":
+        # LibreTime applied the (atomic) replacement and only its answer was garbled: all new, never half.
+        assert held == edited
+    else:
+        assert held == before
+    assert (await ll.get(f"/logs/{log['id']}")).json()["last_publish"]["entries"] == 6  # the failed one is not recorded
+    assert API_KEY not in response.text
+
+
+async def test_transient_failures_are_retried_and_succeed(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    log = await prepared(ll, client)
+    await fault(client, match={"method": "POST", "path": write_path(flavor)}, fault="status", status=503, times=2)
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    assert response.status_code == 200
+    entries = (await ll.get(f"/logs/{log['id']}")).json()["entries"]
+    assert await stub_schedule(client, DAY) == [(f"{DAY}T{e['start']}Z", e["libretime_id"]) for e in entries]
+    if flavor == "integration":
+        posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": write_path(flavor)})).json()
+        assert [e["status"] for e in posts["requests"][-3:]] == [503, 503, 200]
+
+
+async def test_first_two_sync_calls_failing_are_retried(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await seed(client, {"fixture": "small"})
+    path = "/api/v2/integration/media-library" if flavor == "integration" else "/api/v2/files"
+    await fault(client, match={"method": "GET", "path": path}, fault="connection_reset", times=2)
+    body = (await ll.post("/sync/tracks")).json()
+    assert (body["success"], body["created"]) == (True, 14)
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+async def test_client_errors_are_never_retried(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    await fault(client, match={"path": "/api/v2/integration/media-library"}, fault="status", status=404)
+    response = await ll.post("/sync/tracks")
+    assert (response.status_code, response.json()["error"]) == (502, "libretime_rejected")
+    calls = (await client.get("/__stub__/journal", params={"path": "/api/v2/integration/media-library"})).json()
+    assert calls["count"] == 1
+
+
+async def test_every_sync_failure_is_an_error_not_success(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await seed(client, {"fixture": "small"})
+    await fault(client, match={"method": "GET"}, fault="status", status=500)
+    tracks = await ll.post("/sync/tracks")
+    history = await ll.post("/sync/playback-history", json={"start_date": DAY, "end_date": DAY})
+    dashboard = await ll.get("/proxy/dashboard")
+    for response in (tracks, history, dashboard):
+        assert (response.status_code, response.json()["error"]) == (502, "libretime_error")
+        assert response.json()["details"]["upstream"]["status"] == 500
+        assert "success" not in response.json()
+
+
+async def test_unreachable_libretime(tmp_path: Path, flavor: str) -> None:
+    async with run_stub(StubConfig(api_key=API_KEY)) as gone:
+        url = gone.base_url
+    async with librelog_client(librelog_settings_for(url, tmp_path, flavor=flavor)) as (_r, http):
+        await http.post("/tracks", json={"title": "t", "libretime_id": 1})
+        log = (await http.post("/logs", json={"date": DAY, "entries": [{"start": "10:00:00", "track_id": 1}]})).json()
+        responses = [
+            await http.post("/sync/tracks"),
+            await http.post("/sync/playback-history", json={"start_date": DAY, "end_date": DAY}),
+            await http.post(f"/logs/{log['id']}/publish"),
+            await http.get("/proxy/dashboard"),
+        ]
+    for response in responses:
+        assert (response.status_code, response.json()["error"]) == (502, "libretime_unreachable")
+        assert response.json()["details"]["upstream"]["attempts"] == 3  # 1 + LIBRETIME_RETRIES
+
+
+async def test_a_wrong_key_is_libretime_auth_failed_not_librelogs_401(stub: object, tmp_path: Path) -> None:
+    from stubs.libretime import RunningStub
+
+    assert isinstance(stub, RunningStub)
+    async with librelog_client(librelog_settings_for(stub.base_url, tmp_path, api_key="wrong-key")) as (_r, http):
+        response = await http.post("/sync/tracks")
+    assert (response.status_code, response.json()["error"]) == (502, "libretime_auth_failed")
+    assert response.json()["details"]["upstream"]["status"] == 403
+
+
+async def test_the_key_never_reaches_logs_or_errors(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, flavor: str
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await seed(client, {"fixture": "small"})
+    # LibreTime echoing the key back in an error body must not carry it into LibreLog's answer.
+    await fault(client, match={"method": "GET"}, fault="status", status=400, body={"detail": f"bad key {API_KEY}"})
+    response = await ll.post("/sync/tracks")
+    assert response.status_code == 502
+    assert API_KEY not in response.text
+    assert "[REDACTED]" in response.text
+    assert API_KEY not in caplog.text
+
+
+async def test_bearer_token_guards_everything_but_health(stub: object, tmp_path: Path) -> None:
+    from stubs.libretime import RunningStub
+
+    assert isinstance(stub, RunningStub)
+    settings = librelog_settings_for(stub.base_url, tmp_path, api_token="s3cret-token")
+    async with librelog_client(settings) as (_r, http):
+        health = await http.get("/health")
+        bare = await http.get("/tracks")
+        wrong = await http.get("/tracks", headers={"Authorization": "Bearer nope"})
+        good = await http.get("/tracks", headers={"Authorization": "Bearer s3cret-token"})
+        spec = await http.get("/openapi.json")
+    assert (health.status_code, health.json()) == (200, {"status": "ok"})
+    assert (bare.status_code, bare.json()["error"]) == (401, "unauthorized")
+    assert wrong.status_code == 401 and spec.status_code == 401
+    assert (good.status_code, good.json()["total"]) == (200, 0)
+
+
+def test_settings_type_is_frozen() -> None:
+    with pytest.raises(AttributeError):
+        Settings().flavor = "v2"  # type: ignore[misc]
