@@ -131,6 +131,10 @@ async def test_track_filters(ll: httpx.AsyncClient, client: httpx.AsyncClient) -
         [4, 5, 6],
     )
     assert (await ll.get("/tracks/999")).status_code == 404
+    bad = await ll.get("/tracks", params={"type": "XYZ", "limit": "5000"})
+    assert (bad.status_code, bad.json()["details"]["fields"]) == (400, ["type"])
+    assert (await ll.get("/tracks", params={"limit": "5000"})).json()["details"]["fields"] == ["limit"]
+    assert (await ll.get("/logs", params={"date": "tomorrow"})).json()["details"]["fields"] == ["date"]
 
 
 async def test_create_track_validates_and_stores(ll: httpx.AsyncClient) -> None:

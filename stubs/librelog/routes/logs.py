@@ -3,7 +3,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..appkeys import DB, FLAVOR, LOCKS, SETTINGS
+from ..errors import invalid
 from ..services import logs, publish
+from ..timeconv import parse_date
 from .common import json_response, path_id, read_json
 
 
@@ -18,7 +20,10 @@ async def create_log(request: web.Request) -> web.StreamResponse:
 
 
 async def list_logs(request: web.Request) -> web.StreamResponse:
-    return json_response(await logs.list_logs(request.app[DB], request.query.get("date") or None))
+    day = request.query.get("date") or None
+    if day is not None and parse_date(day) is None:
+        raise invalid("date", "A date YYYY-MM-DD.")
+    return json_response(await logs.list_logs(request.app[DB], day))
 
 
 async def get_log(request: web.Request) -> web.StreamResponse:

@@ -5,11 +5,14 @@ from aiohttp import web
 from ..appkeys import DB
 from ..errors import invalid
 from ..services import tracks
+from ..typemap import TYPES
 from .common import json_response, path_id, query_int, read_json
 
 
 async def list_tracks(request: web.Request) -> web.StreamResponse:
     q = request.query
+    if q.get("type") and q["type"].upper() not in TYPES:
+        raise invalid("type", f"One of {', '.join(TYPES)}.")
     libretime_id = None
     if q.get("libretime_id"):
         try:
