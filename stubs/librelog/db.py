@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -100,6 +101,10 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         """,
     ),
 )
+
+
+def row_dict(row: aiosqlite.Row) -> dict[str, Any]:
+    return {key: row[key] for key in row.keys()}  # noqa: SIM118 - aiosqlite.Row is not a Mapping
 
 
 def utcnow() -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from ..serve import serve
 from .app import create_app
 from .appkeys import DB
 from .config import Settings
@@ -28,12 +29,5 @@ class RunningLibreLog:
 @asynccontextmanager
 async def run_librelog(settings: Settings, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[RunningLibreLog]:
     app = create_app(settings)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        yield RunningLibreLog(base_url=f"http://{bound_host}:{bound_port}", app=app, settings=settings)
-    finally:
-        await runner.cleanup()
+    async with serve(app, host, port) as base_url:
+        yield RunningLibreLog(base_url=base_url, app=app, settings=settings)

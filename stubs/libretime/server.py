@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from ..serve import serve
 from .app import create_app
 from .appkeys import STORE
 from .config import StubConfig
@@ -31,12 +32,5 @@ async def run_stub(
 ) -> AsyncIterator[RunningStub]:
     config = config or StubConfig()
     app = create_app(config)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        yield RunningStub(base_url=f"http://{bound_host}:{bound_port}", app=app, config=config)
-    finally:
-        await runner.cleanup()
+    async with serve(app, host, port) as base_url:
+        yield RunningStub(base_url=base_url, app=app, config=config)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import timeconv
 from ..config import Settings
-from ..db import Database, utcnow
+from ..db import Database, row_dict, utcnow
 from ..errors import FieldErrors
 from ..libretime.client import LibreTimeClient
 from ..libretime.errors import LibreTimeError
@@ -242,7 +242,7 @@ async def list_history(db: Database, start_raw: str | None, end_raw: str | None,
             args,
         ) as cur,
     ):
-        items = [{k: row[k] for k in row.keys()} for row in await cur.fetchall()]  # noqa: SIM118
+        items = [row_dict(row) for row in await cur.fetchall()]
     return {"items": items, "total": len(items)}
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiosqlite
-
-from ..db import Database, utcnow
+from ..db import Database, row_dict, utcnow
 from ..errors import Conflict, FieldErrors, NotFound
 from ..typemap import TYPES
 
@@ -14,10 +12,6 @@ COLUMNS = (
     "id, libretime_id, title, artist, album, genre, type, duration_s, filepath, mime, md5, "
     "created_at, updated_at, last_synced_at"
 )
-
-
-def track_dict(row: aiosqlite.Row) -> dict[str, Any]:
-    return {key: row[key] for key in row.keys()}  # noqa: SIM118 - aiosqlite.Row is not a Mapping
 
 
 async def list_tracks(
@@ -42,7 +36,7 @@ async def list_tracks(
             f"SELECT {COLUMNS} FROM tracks {clause} ORDER BY id LIMIT ? OFFSET ?",
             [*args, limit, offset],
         ) as cur:
-            items = [track_dict(r) for r in await cur.fetchall()]
+            items = [row_dict(r) for r in await cur.fetchall()]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
@@ -51,7 +45,7 @@ async def get_track(db: Database, track_id: int) -> dict[str, Any]:
         row = await cur.fetchone()
     if row is None:
         raise NotFound(f"No track {track_id}.", {"track_id": track_id})
-    return track_dict(row)
+    return row_dict(row)
 
 
 def validate_track(body: Any) -> dict[str, Any]:

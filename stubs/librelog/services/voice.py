@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader
 
-from ..db import Database, utcnow
+from ..db import Database, row_dict, utcnow
 from ..errors import AlreadyUploaded, FieldErrors, FileTooLarge, NotFound
 from ..libretime.client import LibreTimeClient
 from ..libretime.errors import LibreTimeBadResponse, LibreTimeTimeout, LibreTimeUnreachable
@@ -99,10 +99,6 @@ def _duration(path: Path, ext: str) -> float | None:
         return None
 
 
-def _voice_dict(row: Any) -> dict[str, Any]:
-    return {key: row[key] for key in row.keys()}  # noqa: SIM118 - aiosqlite.Row
-
-
 async def create_voice(db: Database, voice_dir: Path, received: Received) -> dict[str, Any]:
     errors = FieldErrors()
     fields = received.fields
@@ -171,7 +167,7 @@ async def create_voice(db: Database, voice_dir: Path, received: Received) -> dic
 
 async def list_voice(db: Database) -> dict[str, Any]:
     async with db.read() as conn, conn.execute(f"SELECT {COLUMNS} FROM voice_tracks ORDER BY id") as cur:
-        items = [_voice_dict(r) for r in await cur.fetchall()]
+        items = [row_dict(r) for r in await cur.fetchall()]
     return {"items": items, "total": len(items)}
 
 
@@ -180,7 +176,7 @@ async def get_voice(db: Database, voice_id: int) -> dict[str, Any]:
         row = await cur.fetchone()
     if row is None:
         raise NotFound(f"No voice track {voice_id}.", {"voice_track_id": voice_id})
-    return _voice_dict(row)
+    return row_dict(row)
 
 
 async def voice_file(db: Database, voice_dir: Path, voice_id: int) -> tuple[Path, str, str]:
