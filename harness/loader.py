@@ -1,0 +1,186 @@
+"""Scenario files: YAML in, a checked ``Scenario`` out, or errors naming file, line and field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+STEP_KINDS = (
+    "request",
+    "eventually",
+    "libretime.snapshot",
+    "libretime.schedule_matches_log",
+    "libretime.schedule_diff",
+    "libretime.file",
+    "librelog.get",
+    "stub.seed",
+    "stub.fault",
+    "stub.journal",
+    "stub.playout",
+)
+# Steps that only make sense against the stub: they skip on live targets (journal) or make the
+# scenario stub-only (the others change what the stub does).
+STUB_ONLY = {"stub.seed", "stub.fault", "stub.playout"}
+SKIPPED_ON_LIVE = {"stub.journal"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+class ScenarioError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Scenario:
+    path: Path
+    data: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def targets(self) -> list[str]:
+        return self.data.get("targets", ["stub"])
+
+    @property
+    def tags(self) -> list[str]:
+        return self.data.get("tags", [])
+
+    @property
+    def steps(self) -> list[dict[str, Any]]:
+        return self.data["steps"]
+
+    def line(self, field_path: str) -> int:
+        """Line of a field (``steps[2].expect``), or of its nearest ancestor that has one."""
+        probe = field_path
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            probe = probe.rsplit(".", 1)[0] if "." in probe else (probe.rsplit("[", 1)[0] if "[" in probe else "")
+        return 1
+
+
+@cache
+def scenario_schema() -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath("scenario.schema.json").read_text())
+
+
+def field_path(parts: list[Any] | tuple[Any, ...]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _index_lines(node: yaml.Node, prefix: str, lines: dict[str, int]) -> None:
+    lines[prefix] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = f"{prefix}.{key.value}" if prefix else str(key.value)
+            lines[name] = key.start_mark.line + 1
+            _index_lines(value, name, lines)
+            lines[name] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, f"{prefix}[{index}]", lines)
+
+
+def _describe(error: Any) -> str:
+    if error.validator == "oneOf" and isinstance(error.instance, dict) and error.schema.get("oneOf"):
+        kinds = [k for k in STEP_KINDS if k in error.instance]
+        if all("required" in option for option in error.schema["oneOf"]):
+            found = ", ".join(kinds) if kinds else "none"
+            return f"a step needs exactly one of {', '.join(STEP_KINDS)} (found: {found})"
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        return f"{error.message} (allowed: {', '.join(allowed)})"
+    return error.message
+
+
+def load(path: Path, root: Path | None = None) -> Scenario:
+    """Parse and check one file; raises ScenarioError listing every problem."""
+    shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([Problem(shown, line, "", f"not valid YAML: {problem}")]) from None
+    if not isinstance(data, dict) or node is None:
+        raise ScenarioError([Problem(shown, 1, "", "a scenario is a YAML mapping with id, title, steps...")])
+    lines: dict[str, int] = {}
+    _index_lines(node, "", lines)
+    scenario = Scenario(path=path, data=data, lines=lines)
+    problems = []
+    for error in sorted(Draft202012Validator(scenario_schema()).iter_errors(data), key=lambda e: list(e.absolute_path)):
+        where = field_path(list(error.absolute_path))
+        problems.append(Problem(shown, scenario.line(where), where, _describe(error)))
+    if not problems:
+        problems += _semantic_problems(scenario, shown)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def iter_steps(steps: list[dict[str, Any]], prefix: str = "steps") -> list[tuple[str, dict[str, Any]]]:
+    """Every step with its field path, the steps inside ``eventually`` included."""
+    out = []
+    for index, step in enumerate(steps):
+        where = f"{prefix}[{index}]"
+        out.append((where, step))
+        if "eventually" in step:
+            out += [(f"{where}.eventually.step", step["eventually"]["step"])]
+    return out
+
+
+def step_kind(step: dict[str, Any]) -> str:
+    return next(k for k in STEP_KINDS if k in step)
+
+
+def _semantic_problems(scenario: Scenario, shown: str) -> list[Problem]:
+    problems = []
+    live = "live" in scenario.targets or "compose" in scenario.targets
+    # fixtures and settings apply to the stub target only; live targets bring their own data.
+    for where, step in iter_steps(scenario.steps):
+        kind = step_kind(step)
+        if live and kind in STUB_ONLY:
+            problems.append(
+                Problem(shown, scenario.line(where), where, f"{kind} changes the stub: list only 'stub' in targets")
+            )
+        if kind != "request" and ("expect" in step or "save" in step):
+            problems.append(
+                Problem(shown, scenario.line(where), where, f"expect/save belong to request steps, not {kind}")
+            )
+    return problems
+
+
+def discover(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())

@@ -1,0 +1,161 @@
+"""The pytest plugin: ``scenarios/**/*.yaml`` become items, one per scenario.
+
+Registered through the ``pytest11`` entry point. Tags become marks (``-m``), ids and titles are
+in the node ids (``-k``), and every item is self-contained (own event loop, own services on free
+ports), so pytest-xdist can spread them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import allure
+import pytest
+
+from .expect import ExpectationFailed
+from .lint import hollow_successes
+from .loader import Scenario, ScenarioError, load
+from .report import Recorder
+from .secrets import Masker
+from .steps import Runner
+from .targets import (
+    HarnessError,
+    LiveConfig,
+    env_sandbox,
+    environment,
+    live_target,
+    stub_target,
+)
+from .templating import Context, TemplateError
+
+TARGETS = ("stub", "live", "compose")
+SEVERITY = {
+    "blocker": allure.severity_level.BLOCKER,
+    "critical": allure.severity_level.CRITICAL,
+    "normal": allure.severity_level.NORMAL,
+    "minor": allure.severity_level.MINOR,
+    "trivial": allure.severity_level.TRIVIAL,
+}
+CATEGORIES = [
+    {
+        "name": "LibreTime or LibreLog unreachable",
+        "matchedStatuses": ["broken", "failed"],
+        "messageRegex": ".*(Unreachable|libretime_unreachable|libretime_timeout).*",
+    },
+    {"name": "Product defects", "matchedStatuses": ["failed"]},
+    {"name": "Harness errors", "matchedStatuses": ["broken"]},
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("librelog-verify")
+    group.addoption("--target", choices=TARGETS, default="stub", help="where scenarios run (default: stub)")
+    group.addoption("--sandbox-date", default=None, help="live runs write only on this date (default 2099-01-01)")
+    group.addoption("--allow-destructive", action="store_true", help="let live runs write outside the sandbox")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix in (".yaml", ".yml") and "scenarios" in file_path.parts:
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScenarioFile(pytest.File):
+    def collect(self) -> Iterator[ScenarioItem]:
+        root = Path(str(self.config.rootpath))
+        try:
+            scenario = load(self.path, root)
+        except ScenarioError as exc:
+            raise self.CollectError(f"invalid scenario:\n{exc}") from None
+        problems = hollow_successes(
+            scenario, str(self.path.relative_to(root)) if self.path.is_relative_to(root) else str(self.path)
+        )
+        if problems:
+            raise self.CollectError("invalid scenario:\n" + "\n".join(map(str, problems)))
+        for tag in scenario.tags:
+            self.config.addinivalue_line("markers", f"{tag}: scenario tag")
+        yield ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.recorder: Recorder | None = None
+        self.masker = Masker([])
+        for tag in scenario.tags:
+            self.add_marker(tag)
+
+    def runtest(self) -> None:
+        target = self.config.getoption("target")
+        if target not in self.scenario.targets:
+            pytest.skip(f"this scenario runs on {', '.join(self.scenario.targets)}, not {target}")
+        data = self.scenario.data
+        allure.dynamic.title(self.scenario.title)
+        allure.dynamic.label("epic", "LibreLog → LibreTime")
+        allure.dynamic.feature(data["feature"])
+        if data.get("story"):
+            allure.dynamic.story(data["story"])
+        allure.dynamic.severity(SEVERITY[data["severity"]])
+        allure.dynamic.tag(*self.scenario.tags, f"target:{target}")
+        allure.dynamic.description(data.get("description") or data.get("seed_doc") or data["title"])
+        skipped = asyncio.run(self._run(target))
+        if skipped:
+            allure.dynamic.label("skipped_steps", str(len(skipped)))
+
+    async def _run(self, target_name: str) -> list[str]:
+        sandbox = env_sandbox(self.config.getoption("sandbox_date"))
+        env = environment()
+        if target_name == "stub":
+            context_manager = stub_target(
+                self.scenario.data.get("settings", {}), self.scenario.data.get("fixtures"), sandbox
+            )
+        else:
+            config = LiveConfig.from_env(env, sandbox, self.config.getoption("allow_destructive"))
+            context_manager = live_target(config, target_name)
+        async with context_manager as target:
+            self.masker = target.masker
+            self.recorder = Recorder(target.masker)
+            context = Context(
+                sandbox_date=sandbox, env=env, target=target.describe(), vars=self.scenario.data.get("vars", {})
+            )
+            runner = Runner(self.scenario, target, context, self.recorder)
+            await runner.run()
+            return runner.skipped
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        exc = excinfo.value
+        if isinstance(exc, (ExpectationFailed, HarnessError, TemplateError)):
+            kind = {ExpectationFailed: "FAILED CHECK", TemplateError: "SCENARIO ERROR"}.get(type(exc), "HARNESS ERROR")
+            trail = "\n".join(self.recorder.log) if self.recorder else ""
+            return self.masker.text(f"{kind} in {self.scenario.title} ({self.scenario.id})\n{trail}\n{exc}")
+        return self.masker.text(str(super().repr_failure(excinfo)))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"scenario {self.scenario.id}: {self.scenario.title}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Allure's environment and categories, next to the results (no secrets in either)."""
+    results = session.config.getoption("allure_report_dir", default=None)
+    if not results or hasattr(session.config, "workerinput"):
+        return
+    folder = Path(results)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = session.config.getoption("target")
+    env = os.environ
+    lines = {
+        "target": target,
+        "sandbox_date": str(env_sandbox(session.config.getoption("sandbox_date"))),
+        "librelog_url": env.get("LIBRELOG_URL", "embedded stub") if target != "stub" else "embedded stub",
+        "libretime_url": env.get("LIBRETIME_URL", "embedded stub") if target != "stub" else "embedded stub",
+        "libretime_api_key": "set" if env.get("LIBRETIME_API_KEY") else "not set",
+        "librelog_api_token": "set" if env.get("LIBRELOG_API_TOKEN") else "not set",
+    }
+    (folder / "environment.properties").write_text("".join(f"{k}={v}\n" for k, v in lines.items()))
+    (folder / "categories.json").write_text(json.dumps(CATEGORIES, indent=2))

@@ -1,0 +1,223 @@
+"""Where scenarios run: the embedded stubs (fresh per scenario) or a live deployment.
+
+Live safety rail: a live run only writes inside its sandbox dates (``--sandbox-date`` plus the
+next ``SANDBOX_DAYS - 1`` days). Before a scenario the harness checks LibreTime holds nothing
+there; afterwards it removes what it scheduled there and the logs it created. Anything else
+that writes is refused unless ``--allow-destructive``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from stubs.librelog import Settings, run_librelog
+from stubs.libretime import StubConfig, run_stub
+
+from .secrets import Masker
+
+SANDBOX_DAYS = 3
+DEFAULT_SANDBOX = date(2099, 1, 1)
+STUB_KEY = "harness-stub-key-7c1f"
+
+
+class HarnessError(Exception):
+    """The harness could not do its part (configuration, an unreachable service, a refused step)."""
+
+
+class ServiceUnreachable(HarnessError):
+    pass
+
+
+@dataclass
+class Target:
+    name: str
+    librelog: httpx.AsyncClient
+    libretime: httpx.AsyncClient
+    librelog_url: str
+    libretime_url: str
+    masker: Masker
+    sandbox_date: date
+    has_control_plane: bool
+    allow_destructive: bool = True
+    created_logs: list[int] = field(default_factory=list)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "librelog_url": self.librelog_url, "libretime_url": self.libretime_url}
+
+    def sandbox_window(self) -> tuple[datetime, datetime]:
+        start = datetime.combine(self.sandbox_date - timedelta(days=1), time(0), tzinfo=UTC)
+        return start, start + timedelta(days=SANDBOX_DAYS + 2)  # a day's margin for every zone
+
+    def check_write(self, service: str, method: str, path: str, body: Any) -> None:
+        """The live safety rail, asked before every writing request."""
+        if self.allow_destructive or method in ("GET", "HEAD"):
+            return
+        if service == "libretime":
+            raise HarnessError(f"{method} {path} writes to LibreTime directly: a live run needs --allow-destructive")
+        if method == "POST" and path == "/logs":
+            day = body.get("date") if isinstance(body, dict) else None
+            allowed = {(self.sandbox_date + timedelta(days=i)).isoformat() for i in range(SANDBOX_DAYS)}
+            if day not in allowed:
+                raise HarnessError(
+                    f"a live run only creates logs on its sandbox dates {sorted(allowed)}, not {day!r}"
+                    " (use {{ sandbox_date }}, or --allow-destructive)"
+                )
+            return
+        if path.startswith("/logs/"):
+            log_id = path.split("/")[2]
+            if not log_id.isdigit() or int(log_id) not in self.created_logs:
+                raise HarnessError(f"{method} {path} touches a log this run did not create (--allow-destructive)")
+
+
+def _client(base_url: str, headers: dict[str, str], timeout: float = 30.0) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
+
+
+@asynccontextmanager
+async def stub_target(settings: Mapping[str, Any], fixtures: Any, sandbox: date) -> AsyncIterator[Target]:
+    """Both services in-process on free loopback ports, fresh for this scenario."""
+    async with AsyncExitStack() as stack:
+        face = settings.get("libretime_face", "nginx")
+        lt = await stack.enter_async_context(run_stub(StubConfig(api_key=STUB_KEY, face=face, fault_seed=1)))
+        availability = settings.get("libretime", "up")
+        url: str | None = lt.base_url
+        if availability == "down":
+            async with run_stub(StubConfig(api_key=STUB_KEY)) as gone:
+                url = gone.base_url  # a port that was just closed
+        elif availability == "unconfigured":
+            url = None
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lv-")))
+        librelog_settings = Settings(
+            libretime_url=url,
+            url_source="LIBRETIME_INTERNAL_URL" if url else None,
+            api_key=STUB_KEY if settings.get("api_key", "right") == "right" else "wrong-key-for-this-check",
+            flavor=settings.get("flavor", "integration"),
+            station_timezone=settings.get("station_timezone", "UTC"),
+            retries=settings.get("retries", 2),
+            timeout_s=settings.get("timeout_s", 2.0),
+            backoff_base_s=0.01,
+            backoff_cap_s=0.05,
+            db_path=str(folder / "librelog.sqlite3"),
+        )
+        ll = await stack.enter_async_context(run_librelog(librelog_settings))
+        libretime = await stack.enter_async_context(_client(lt.base_url, {"Authorization": f"Api-Key {STUB_KEY}"}))
+        librelog = await stack.enter_async_context(_client(ll.base_url, {}))
+        if fixtures:
+            response = await libretime.post("/__stub__/seed", json=fixtures)
+            if response.status_code != 201:
+                raise HarnessError(f"the scenario's fixtures were refused by the stub: {response.text[:500]}")
+        yield Target(
+            name="stub",
+            librelog=librelog,
+            libretime=libretime,
+            librelog_url=ll.base_url,
+            libretime_url=lt.base_url,
+            masker=Masker([STUB_KEY]),
+            sandbox_date=sandbox,
+            has_control_plane=True,
+        )
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    librelog_url: str
+    libretime_url: str
+    api_key: str
+    token: str | None
+    sandbox_date: date
+    allow_destructive: bool
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], sandbox: date, allow_destructive: bool) -> LiveConfig:
+        missing = [n for n in ("LIBRELOG_URL", "LIBRETIME_URL", "LIBRETIME_API_KEY") if not env.get(n)]
+        if missing:
+            raise HarnessError(f"--target live needs {', '.join(missing)} in the environment")
+        return cls(
+            librelog_url=env["LIBRELOG_URL"].rstrip("/"),
+            libretime_url=env["LIBRETIME_URL"].rstrip("/"),
+            api_key=env["LIBRETIME_API_KEY"],
+            token=env.get("LIBRELOG_API_TOKEN") or None,
+            sandbox_date=sandbox,
+            allow_destructive=allow_destructive,
+        )
+
+
+@asynccontextmanager
+async def live_target(config: LiveConfig, name: str = "live") -> AsyncIterator[Target]:
+    headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
+    async with (
+        _client(config.librelog_url, headers) as librelog,
+        _client(config.libretime_url, {"Authorization": f"Api-Key {config.api_key}"}) as libretime,
+    ):
+        control = False
+        with contextlib.suppress(httpx.HTTPError):
+            control = (await libretime.get("/__stub__/faults")).status_code == 200
+        target = Target(
+            name=name,
+            librelog=librelog,
+            libretime=libretime,
+            librelog_url=config.librelog_url,
+            libretime_url=config.libretime_url,
+            masker=Masker([config.api_key, config.token]),
+            sandbox_date=config.sandbox_date,
+            has_control_plane=control,
+            allow_destructive=config.allow_destructive,
+        )
+        occupied = await _sandbox_rows(target)
+        if occupied:
+            raise HarnessError(
+                f"LibreTime already holds {len(occupied)} schedule rows around the sandbox date"
+                f" {config.sandbox_date}: the harness only writes to an empty day. Pick another --sandbox-date."
+            )
+        try:
+            yield target
+        finally:
+            await _clean_sandbox(target)
+
+
+async def _sandbox_rows(target: Target) -> list[dict[str, Any]]:
+    start, end = target.sandbox_window()
+    try:
+        response = await target.libretime.get(
+            "/api/v2/schedule",
+            params={"starts_after": start.isoformat(), "starts_before": end.isoformat()},
+        )
+    except httpx.TransportError as exc:
+        raise ServiceUnreachable(f"Unreachable: LibreTime at {target.libretime_url}: {exc}") from None
+    if response.status_code != 200:
+        raise HarnessError(f"cannot read LibreTime's schedule ({response.status_code}): {response.text[:200]}")
+    rows = response.json()
+    # LibreTime's filter is inclusive and ignores nothing else: check each row ourselves.
+    return [r for r in rows if start <= datetime.fromisoformat(r["starts_at"].replace("Z", "+00:00")) < end]
+
+
+async def _clean_sandbox(target: Target) -> None:
+    """Put the sandbox back as it was (empty): the rows the run scheduled and the logs it made."""
+    for row in await _sandbox_rows(target):
+        await target.libretime.delete(f"/api/v2/schedule/{row['id']}")
+    for log_id in target.created_logs:
+        await target.librelog.post(f"/logs/{log_id}/unlock")
+        await target.librelog.delete(f"/logs/{log_id}")
+
+
+def env_sandbox(value: str | None) -> date:
+    if not value:
+        return DEFAULT_SANDBOX
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HarnessError(f"--sandbox-date must be YYYY-MM-DD, not {value!r}") from None
+
+
+def environment() -> dict[str, str]:
+    return dict(os.environ)
