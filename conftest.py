@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent
 SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 

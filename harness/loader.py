@@ -24,10 +24,11 @@ STEP_KINDS = (
     "stub.fault",
     "stub.journal",
     "stub.playout",
+    "stub.tamper",
 )
 # Steps that only make sense against the stub: they skip on live targets (journal) or make the
 # scenario stub-only (the others change what the stub does).
-STUB_ONLY = {"stub.seed", "stub.fault", "stub.playout"}
+STUB_ONLY = {"stub.seed", "stub.fault", "stub.playout", "stub.tamper"}
 SKIPPED_ON_LIVE = {"stub.journal"}
 
 

@@ -104,7 +104,11 @@ class ScenarioItem(pytest.Item):
         allure.dynamic.severity(SEVERITY[data["severity"]])
         allure.dynamic.tag(*self.scenario.tags, f"target:{target}")
         allure.dynamic.description(data.get("description") or data.get("seed_doc") or data["title"])
-        skipped = asyncio.run(self._run(target))
+        try:
+            skipped = asyncio.run(self._run(target))
+        except Exception as exc:
+            self.masker.exception(exc)  # Allure and pytest both read the exception's own text
+            raise
         if skipped:
             allure.dynamic.label("skipped_steps", str(len(skipped)))
 

@@ -26,7 +26,11 @@ class Recorder:
         title = self.masker.text(title)
         self.log.append(f"→ {title}")
         with allure.step(title):
-            yield
+            try:
+                yield
+            except Exception as exc:
+                self.masker.exception(exc)  # before allure.step records the failure
+                raise
 
     def json(self, name: str, value: Any) -> None:
         body = json.dumps(self.masker.deep(value), indent=2, ensure_ascii=False, default=str)

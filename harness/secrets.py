@@ -30,6 +30,10 @@ class Masker:
                 value = value.replace(needle, MASK)
         return value
 
+    def exception(self, exc: BaseException) -> None:
+        """Mask an exception's own text in place (Allure and pytest both read it)."""
+        exc.args = tuple(self.text(a) if isinstance(a, str) else a for a in exc.args) or (self.text(str(exc)),)
+
     def deep(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.text(value)

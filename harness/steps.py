@@ -91,6 +91,8 @@ class Runner:
             await self._control("POST", "/__stub__/seed", spec, 201)
         elif kind == "stub.fault":
             await self._control("POST", "/__stub__/faults", spec, 201)
+        elif kind == "stub.tamper":
+            await self._control("POST", "/__stub__/tamper", spec, 201)
         elif kind == "stub.playout":
             await self._control("POST", "/__stub__/playout", spec, 200)
         elif kind == "stub.journal":

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from . import fixtures, media
-from .appkeys import ANALYZER, CONFIG, FAULTS, JOURNAL, STORE
+from .appkeys import ANALYZER, CONFIG, FAULTS, JOURNAL, STORE, TAMPER
 from .body import BODY_KEY
 from .config import StubConfig
 from .errors import (
@@ -24,6 +24,7 @@ from .faults import ConnectionDropped, FaultRegistry, apply
 from .journal import Journal, Redactor
 from .routes import control, integration, legacy, v2
 from .store import Store
+from .tamper import TamperSwitch
 
 log = logging.getLogger("stubs.libretime")
 CONTROL_PREFIX = "/__stub__"
@@ -149,6 +150,7 @@ def create_app(config: StubConfig | None = None) -> web.Application:
     app[FAULTS] = FaultRegistry(config.fault_seed)
     app[JOURNAL] = Journal(config.journal_limit, Redactor([config.api_key, *config.users.values()]))
     app[ANALYZER] = set()
+    app[TAMPER] = TamperSwitch()
     app.cleanup_ctx.append(_lifecycle)
     control.add_routes(app)
     v2.add_routes(app, integration.routes())

@@ -11,6 +11,7 @@ from . import timeconv
 from .errors import IntegrationError
 from .library import now
 from .store import Row, Store
+from .tamper import Tamper, tamper_row
 
 SHOW_NAME = "LibreLog"
 
@@ -167,8 +168,11 @@ def _day_instance(store: Store, day_start: datetime, day_end: datetime) -> Row:
     )
 
 
-def replace(store: Store, req: Request) -> dict[str, Any]:
-    """Delete every row starting in the window, create the new ones. No await: atomic."""
+def replace(store: Store, req: Request, tamper: Tamper | None = None) -> dict[str, Any]:
+    """Delete every row starting in the window, create the new ones. No await: atomic.
+
+    With ``tamper`` the answer is the same but what is stored is not (see tamper.py).
+    """
     day_start, day_end = timeconv.local_day_window(req.day, req.zone)
     if req.hour is None:
         start, end = day_start, day_end
@@ -184,35 +188,37 @@ def replace(store: Store, req: Request) -> dict[str, Any]:
         1 for r in store.schedule.rows.values() if r.get("instance") == instance["id"] and r["starts_at"] < start
     )
     created: list[Row] = []
-    for index, entry in enumerate(sorted(req.entries, key=lambda e: e.start)):
+    ordered = sorted(req.entries, key=lambda e: e.start)
+    for index, entry in enumerate(ordered):
         file_row = entry.file
-        created.append(
-            store.schedule.insert(
-                {
-                    "starts_at": entry.start,
-                    "ends_at": entry.start + entry.length,
-                    "instance": instance["id"],
-                    "file": file_row["id"],
-                    "length": entry.length,
-                    "fade_in": time(0),
-                    "fade_out": time(0),
-                    "cue_in": file_row.get("cue_in") or timedelta(0),
-                    "cue_out": (file_row.get("cue_in") or timedelta(0)) + entry.length,
-                    "position": kept_before + index,
-                    "position_status": 1,
-                    "broadcasted": 0,
-                    "played": False,
-                    "_hard_start": entry.hard_start,
-                    "_type": "track",
-                }
-            )
-        )
+        row: Row | None = {
+            "starts_at": entry.start,
+            "ends_at": entry.start + entry.length,
+            "instance": instance["id"],
+            "file": file_row["id"],
+            "length": entry.length,
+            "fade_in": time(0),
+            "fade_out": time(0),
+            "cue_in": file_row.get("cue_in") or timedelta(0),
+            "cue_out": (file_row.get("cue_in") or timedelta(0)) + entry.length,
+            "position": kept_before + index,
+            "position_status": 1,
+            "broadcasted": 0,
+            "played": False,
+            "_hard_start": entry.hard_start,
+            "_type": "track",
+        }
+        # A tampering LibreTime drops the last entry, or shifts / swaps every one.
+        if tamper is not None and (tamper.mode != "drop" or index == len(ordered) - 1):
+            row = tamper_row(tamper, row, store)
+        if row is not None:
+            created.append(store.schedule.insert(row))
     result: dict[str, Any] = {
         "success": True,
         "date": req.day.isoformat(),
         "timezone": req.zone_name,
         "deleted": len(doomed),
-        "created": len(created),
+        "created": len(ordered),
         "instance_id": instance["id"],
         "schedule_ids": [row["id"] for row in created],
     }

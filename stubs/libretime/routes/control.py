@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from .. import fixtures, playout, timeconv
-from ..appkeys import CONFIG, FAULTS, JOURNAL, STORE
+from ..appkeys import CONFIG, FAULTS, JOURNAL, STORE, TAMPER
 from ..errors import ControlError, json_response
 from ..store import Store
 
@@ -30,6 +30,7 @@ async def reset(request: web.Request) -> web.StreamResponse:
     request.app[STORE].reset()
     request.app[FAULTS].clear()
     request.app[JOURNAL].clear()
+    request.app[TAMPER].clear()
     return json_response({"reset": True})
 
 
@@ -151,6 +152,15 @@ async def simulate_playout(request: web.Request) -> web.StreamResponse:
     return json_response(playout.simulate(request.app[STORE], bounds["start"], bounds["end"]))
 
 
+async def set_tamper(request: web.Request) -> web.StreamResponse:
+    return json_response(request.app[TAMPER].set(await _json(request)).describe(), status=201)
+
+
+async def clear_tamper(request: web.Request) -> web.StreamResponse:
+    request.app[TAMPER].clear()
+    return web.Response(status=204)
+
+
 def add_routes(app: web.Application) -> None:
     r = app.router
     r.add_post(f"{BASE}/reset", reset)
@@ -164,3 +174,5 @@ def add_routes(app: web.Application) -> None:
     r.add_get(f"{BASE}/state", state)
     r.add_post(f"{BASE}/state/save", save_state)
     r.add_post(f"{BASE}/playout", simulate_playout)
+    r.add_post(f"{BASE}/tamper", set_tamper)
+    r.add_delete(f"{BASE}/tamper", clear_tamper)

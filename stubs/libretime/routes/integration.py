@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from .. import library, playout, schedule, timeconv
-from ..appkeys import CONFIG, STORE
+from ..appkeys import CONFIG, STORE, TAMPER
 from ..body import parse_body
 from ..errors import DRFError, IntegrationError, json_response
 from ..render import render
@@ -30,13 +30,13 @@ async def _json_body(request: web.Request) -> Any:
 async def replace_day(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE]
     plan = schedule.parse_request(store, await _json_body(request), with_hour=False)
-    return json_response(schedule.replace(store, plan))
+    return json_response(schedule.replace(store, plan, request.app[TAMPER].take()))
 
 
 async def replace_hour(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE]
     plan = schedule.parse_request(store, await _json_body(request), with_hour=True)
-    return json_response(schedule.replace(store, plan))
+    return json_response(schedule.replace(store, plan, request.app[TAMPER].take()))
 
 
 async def read_schedule(request: web.Request) -> web.StreamResponse:
