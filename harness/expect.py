@@ -14,14 +14,14 @@ from typing import Any
 
 import httpx
 import jmespath
-from jsonschema import Draft202012Validator
-from openapi_schema_validator import OAS30Validator
 
 _MISSING = object()
 
 
 class ExpectationFailed(AssertionError):
     """The system under test did not do what the scenario says (a product defect)."""
+
+    harness_kind = "FAILED CHECK"
 
 
 @dataclass
@@ -102,6 +102,8 @@ def _openapi() -> dict[str, Any]:
 
 def libretime_schema_failures(operation: str, status: int, document: Any) -> list[str]:
     """Validate against LibreTime's own OpenAPI response schema, e.g. ``GET /api/v2/files/{id}``."""
+    from openapi_schema_validator import OAS30Validator
+
     method, _, path = operation.partition(" ")
     spec = _openapi()
     try:
@@ -130,6 +132,8 @@ def failures(expect: dict[str, Any], observed: Observed) -> list[str]:
     if "jmespath" in expect:
         out += jmespath_failures(expect["jmespath"], document)
     if "schema" in expect:
+        from jsonschema import Draft202012Validator
+
         out += [
             f"schema: {list(e.path)}: {e.message}" for e in Draft202012Validator(expect["schema"]).iter_errors(document)
         ]

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
 
 STEP_KINDS = (
     "request",
@@ -140,6 +139,8 @@ def load(path: Path, root: Path | None = None) -> Scenario:
     lines: dict[str, int] = {}
     _index_lines(node, "", lines)
     scenario = Scenario(path=path, data=data, lines=lines)
+    from jsonschema import Draft202012Validator
+
     problems = []
     for error in sorted(Draft202012Validator(scenario_schema()).iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = field_path(list(error.absolute_path))

@@ -12,13 +12,20 @@ from contextlib import contextmanager
 from typing import Any
 
 import allure
+from allure_commons import plugin_manager
 
 from .secrets import Masker
 
 
+def allure_collecting() -> bool:
+    """True while allure-pytest is writing results (``--alluredir``): attachments are worth building."""
+    return any(hasattr(plugin, "attach_data") for plugin in plugin_manager.get_plugins())
+
+
 class Recorder:
-    def __init__(self, masker: Masker) -> None:
+    def __init__(self, masker: Masker, attachments: bool | None = None) -> None:
         self.masker = masker
+        self.attachments = allure_collecting() if attachments is None else attachments
         self.log: list[str] = []  # a plain-text trail, shown in pytest's failure report
 
     @contextmanager
@@ -33,14 +40,18 @@ class Recorder:
                 raise
 
     def json(self, name: str, value: Any) -> None:
-        body = json.dumps(self.masker.deep(value), indent=2, ensure_ascii=False, default=str)
-        allure.attach(body, name=name, attachment_type=allure.attachment_type.JSON)
+        if self.attachments:
+            body = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+            allure.attach(self.masker.text(body), name=name, attachment_type=allure.attachment_type.JSON)
 
     def text(self, name: str, value: str) -> None:
-        allure.attach(self.masker.text(value), name=name, attachment_type=allure.attachment_type.TEXT)
+        if self.attachments:
+            allure.attach(self.masker.text(value), name=name, attachment_type=allure.attachment_type.TEXT)
 
     def table(self, name: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """A readable HTML table (schedule snapshots and diffs)."""
+        if not self.attachments:
+            return
 
         def cell(value: Any) -> str:
             return self.masker.text("" if value is None else str(value)).replace("&", "&amp;").replace("<", "&lt;")
@@ -55,6 +66,8 @@ class Recorder:
 
     def exchange(self, request: Any, response: Any | None, error: str | None = None) -> None:
         """Request and response as JSON, plus a curl line to reproduce the call."""
+        if not self.attachments:
+            return
         self.json("request", request)
         self.text("curl", self.masker.text(curl(request)))
         if response is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ class Masker:
             if not secret or len(secret) < 3:
                 continue
             needles.add(secret)
+            needles.add(json.dumps(secret)[1:-1])  # as it appears inside serialised JSON
             needles.add(base64.b64encode(f"{secret}:".encode()).decode())
             needles.add(base64.b64encode(secret.encode()).decode().rstrip("="))
         self._needles = sorted(needles, key=len, reverse=True)

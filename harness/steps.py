@@ -11,8 +11,6 @@ from typing import Any
 import httpx
 import jmespath
 
-from stubs.libretime.media import make_wav
-
 from . import checks
 from .expect import ExpectationFailed, Observed, failures
 from .loader import SKIPPED_ON_LIVE, STUB_ONLY, Scenario, step_kind
@@ -157,6 +155,8 @@ class Runner:
 
     def _file(self, desc: dict[str, Any]) -> tuple[str, bytes, str]:
         if "wav_seconds" in desc:
+            from stubs.libretime.media import make_wav
+
             data = make_wav(desc["wav_seconds"])
         elif "base64" in desc:
             data = base64.b64decode(desc["base64"])

@@ -33,6 +33,8 @@ STUB_KEY = "harness-stub-key-7c1f"
 class HarnessError(Exception):
     """The harness could not do its part (configuration, an unreachable service, a refused step)."""
 
+    harness_kind = "HARNESS ERROR"
+
 
 class ServiceUnreachable(HarnessError):
     pass
@@ -86,6 +88,7 @@ def _client(base_url: str, headers: dict[str, str], timeout: float = 30.0) -> ht
 @asynccontextmanager
 async def stub_target(settings: Mapping[str, Any], fixtures: Any, sandbox: date) -> AsyncIterator[Target]:
     """Both services in-process on free loopback ports, fresh for this scenario."""
+
     async with AsyncExitStack() as stack:
         face = settings.get("libretime_face", "nginx")
         lt = await stack.enter_async_context(run_stub(StubConfig(api_key=STUB_KEY, face=face, fault_seed=1)))
@@ -154,6 +157,7 @@ class LiveConfig:
 
 @asynccontextmanager
 async def live_target(config: LiveConfig, name: str = "live") -> AsyncIterator[Target]:
+    """A deployment reached over HTTP, inside the sandbox safety rail."""
     headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
     async with (
         _client(config.librelog_url, headers) as librelog,

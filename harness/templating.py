@@ -23,6 +23,8 @@ _CALL = re.compile(r"^([a-z_]+)\(\s*([+-]?\d+)?\s*\)$")
 class TemplateError(Exception):
     """A template that names nothing, or a helper used wrongly (a scenario mistake)."""
 
+    harness_kind = "SCENARIO ERROR"
+
 
 class Context:
     def __init__(

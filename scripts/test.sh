@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-exec .venv/bin/python -m pytest "$@"
+# Two workers: the suite is xdist-safe (every test starts its own services on free ports).
+exec .venv/bin/python -m pytest -n 2 "$@"

@@ -64,12 +64,12 @@ MATCHES = """
 def test_each_scenario_is_one_item_with_marks(pytester: pytest.Pytester) -> None:
     write(pytester, "a", scenario("alpha", PUBLISH + MATCHES, tags="[publish, smoke]"))
     write(pytester, "b", scenario("beta", PUBLISH + MATCHES, tags="[publish]"))
-    collected = pytester.runpytest("scenarios", "--collect-only", "-q")
+    collected = pytester.runpytest_subprocess("scenarios", "--collect-only", "-q")
     assert "scenarios/a.yaml::alpha" in collected.stdout.str()
     assert "scenarios/b.yaml::beta" in collected.stdout.str()
-    by_mark = pytester.runpytest("scenarios", "-m", "smoke", "-q")
+    by_mark = pytester.runpytest_subprocess("scenarios", "-m", "smoke", "-q")
     by_mark.assert_outcomes(passed=1, deselected=1)
-    by_k = pytester.runpytest("scenarios", "-k", "beta", "-q")
+    by_k = pytester.runpytest_subprocess("scenarios", "-k", "beta", "-q")
     by_k.assert_outcomes(passed=1, deselected=1)
 
 
@@ -94,7 +94,7 @@ def test_templating_saves_and_reuses_values(pytester: pytest.Pytester) -> None:
         "t",
         scenario("templating", steps, extra="fixtures: {fixture: small}\nvars: {first_start: '06:00:00'}\n"),
     )
-    pytester.runpytest("scenarios", "--sandbox-date", "2031-05-06").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("scenarios", "--sandbox-date", "2031-05-06").assert_outcomes(passed=1)
 
 
 def test_unknown_template_names_are_a_clear_scenario_error(pytester: pytest.Pytester) -> None:
@@ -102,7 +102,7 @@ def test_unknown_template_names_are_a_clear_scenario_error(pytester: pytest.Pyte
   - librelog.get: {path: "/logs/{{ nothing_saved }}", expect: {status: 200, json: {id: 1}}}
 """
     write(pytester, "bad", scenario("badtemplate", steps))
-    result = pytester.runpytest("scenarios")
+    result = pytester.runpytest_subprocess("scenarios")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*SCENARIO ERROR*", "*nothing_saved*names nothing*"])
 
@@ -126,7 +126,7 @@ def test_eventually_retries_until_it_holds_and_reports_the_last_failure(pytester
 """
     write(pytester, "ok", scenario("recovers", recovers))
     write(pytester, "ko", scenario("never", never))
-    result = pytester.runpytest("scenarios")
+    result = pytester.runpytest_subprocess("scenarios")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*still failing after * attempts in 0.3 s; last failure:*total: expected 99, got 0*"])
 
@@ -136,10 +136,10 @@ def test_a_passing_scenario_fails_when_libretime_tampers_with_what_it_receives(
     pytester: pytest.Pytester, mode: str
 ) -> None:
     write(pytester, "honest", scenario("honest", PUBLISH + MATCHES))
-    pytester.runpytest("scenarios").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("scenarios").assert_outcomes(passed=1)
     tampered = f"\n  - stub.tamper: {{mode: {mode}}}" + PUBLISH + MATCHES
     write(pytester, "honest", scenario("honest", tampered))
-    result = pytester.runpytest("scenarios")
+    result = pytester.runpytest_subprocess("scenarios")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*FAILED CHECK*", "*LibreTime's schedule for * differs from log*"])
 
@@ -160,7 +160,7 @@ def test_schedule_diff_catches_a_change_outside_the_named_hours(pytester: pytest
 """
     )
     write(pytester, "diff", scenario("diff", steps))
-    result = pytester.runpytest("scenarios")
+    result = pytester.runpytest_subprocess("scenarios")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*hours [[]13[]] changed but only [[]12[]] were allowed to*"])
 
@@ -177,7 +177,7 @@ def test_file_and_journal_checks_catch_differences(pytester: pytest.Pytester) ->
     )
     write(pytester, "file", scenario("file", wrong_title))
     write(pytester, "journal", scenario("journal", wrong_count))
-    result = pytester.runpytest("scenarios")
+    result = pytester.runpytest_subprocess("scenarios")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(['*LibreTime file 1: $.track_title: expected "Not The Title", got "Harbour Lights"*'])
     result.stdout.fnmatch_lines(["*expected 2 matching requests, LibreTime received 1*"])
@@ -195,7 +195,7 @@ def test_secrets_never_reach_results_or_output(pytester: pytest.Pytester) -> Non
     )
     write(pytester, "leak", scenario("leak", leaky, extra=f"fixtures: {{fixture: small}}\nvars: {{key: {STUB_KEY}}}\n"))
     results = pytester.path / "allure-results"
-    result = pytester.runpytest("scenarios", f"--alluredir={results}")
+    result = pytester.runpytest_subprocess("scenarios", f"--alluredir={results}")
     result.assert_outcomes(failed=1)
     assert STUB_KEY not in result.stdout.str()
     files = list(results.iterdir())
@@ -214,7 +214,7 @@ def test_secrets_never_reach_results_or_output(pytester: pytest.Pytester) -> Non
 def test_allure_labels_and_steps(pytester: pytest.Pytester) -> None:
     write(pytester, "a", scenario("labelled", PUBLISH + MATCHES, tags="[publish]"))
     results = pytester.path / "allure-results"
-    pytester.runpytest("scenarios", f"--alluredir={results}").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("scenarios", f"--alluredir={results}").assert_outcomes(passed=1)
     (result_file,) = results.glob("*-result.json")
     report = json.loads(result_file.read_text())
     labels = {(label["name"], label["value"]) for label in report["labels"]}
@@ -233,7 +233,7 @@ def test_allure_labels_and_steps(pytester: pytest.Pytester) -> None:
 def test_xdist_runs_scenarios_in_parallel(pytester: pytest.Pytester) -> None:
     for name in ("one", "two", "three", "four"):
         write(pytester, name, scenario(name, PUBLISH + MATCHES))
-    pytester.runpytest("scenarios", "-n", "2", "-p", "xdist").assert_outcomes(passed=4)
+    pytester.runpytest_subprocess("scenarios", "-n", "2", "-p", "xdist").assert_outcomes(passed=4)
 
 
 def test_broken_yaml_and_schema_errors_name_file_line_and_field(pytester: pytest.Pytester) -> None:
@@ -243,7 +243,7 @@ def test_broken_yaml_and_schema_errors_name_file_line_and_field(pytester: pytest
         "schema",
         scenario("schema", "\n  - request: {service: librelog, method: FETCH, path: /x}\n    expect: {status: ok}\n"),
     )
-    result = pytester.runpytest("scenarios")
+    result = pytester.runpytest_subprocess("scenarios")
     result.assert_outcomes(errors=2)
     out = result.stdout.str()
     assert "scenarios/broken.yaml:" in out and "not valid YAML" in out
@@ -254,7 +254,7 @@ def test_broken_yaml_and_schema_errors_name_file_line_and_field(pytester: pytest
 def test_the_lint_rejects_a_hollow_success(pytester: pytest.Pytester) -> None:
     hollow = PUBLISH  # publishes and stops: the seed's "returns 200"
     write(pytester, "hollow", scenario("hollow", hollow))
-    result = pytester.runpytest("scenarios")
+    result = pytester.runpytest_subprocess("scenarios")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         ["*scenarios/hollow.yaml:*: steps[[]1[]]: hollow success: POST /logs/{{ log_id }}/publish*"]
@@ -264,6 +264,6 @@ def test_the_lint_rejects_a_hollow_success(pytester: pytest.Pytester) -> None:
 def test_stub_only_steps_cannot_claim_live(pytester: pytest.Pytester) -> None:
     text = scenario("liveclaim", "\n  - stub.fault: {fault: status, status: 500}\n" + PUBLISH + MATCHES)
     write(pytester, "live", text.replace("targets: [stub]", "targets: [stub, live]"))
-    result = pytester.runpytest("scenarios")
+    result = pytester.runpytest_subprocess("scenarios")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*steps[[]0[]]: stub.fault changes the stub: list only 'stub' in targets*"])
