@@ -147,6 +147,24 @@ class ScenarioItem(pytest.Item):
         return self.path, 0, f"scenario {self.scenario.id}: {self.scenario.title}"
 
 
+def _versions(session: pytest.Session, target: str) -> dict[str, str]:
+    import platform
+    from importlib.metadata import version
+
+    import httpx
+
+    found = {"librelog_verify": version("librelog-verify"), "python": platform.python_version()}
+    if target == "stub":
+        found["libretime_api"] = "2.0.0 (embedded stub)"
+        return found
+    url = os.environ.get("LIBRETIME_URL") or os.environ.get("LIBRETIME_API_URL")
+    try:
+        found["libretime_api"] = httpx.get(f"{url}/api/v2/version", timeout=5).json()["api_version"]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        found["libretime_api"] = f"unknown ({type(exc).__name__})"
+    return found
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Allure's environment and categories, next to the results (no secrets in either)."""
     results = session.config.getoption("allure_report_dir", default=None)
@@ -166,5 +184,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "libretime_api_key": "set" if env.get("LIBRETIME_API_KEY") else "not set",
         "librelog_api_token": "set" if env.get("LIBRELOG_API_TOKEN") else "not set",
     }
+    lines.update(_versions(session, target))
     (folder / "environment.properties").write_text("".join(f"{k}={v}\n" for k, v in lines.items()))
     (folder / "categories.json").write_text(json.dumps(CATEGORIES, indent=2))

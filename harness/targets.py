@@ -142,12 +142,18 @@ class LiveConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], sandbox: date, allow_destructive: bool) -> LiveConfig:
-        missing = [n for n in ("LIBRELOG_URL", "LIBRETIME_URL", "LIBRETIME_API_KEY") if not env.get(n)]
+        # The harness reads LibreTime where LibreLog's own public setting points, unless told otherwise.
+        libretime_url = env.get("LIBRETIME_URL") or env.get("LIBRETIME_API_URL", "")
+        missing = [n for n in ("LIBRELOG_URL", "LIBRETIME_API_KEY") if not env.get(n)]
+        if not libretime_url:
+            missing.insert(1, "LIBRETIME_URL (or LIBRETIME_API_URL)")
         if missing:
             raise HarnessError(f"--target live needs {', '.join(missing)} in the environment")
+        from stubs.librelog.config import normalise_base_url
+
         return cls(
             librelog_url=env["LIBRELOG_URL"].rstrip("/"),
-            libretime_url=env["LIBRETIME_URL"].rstrip("/"),
+            libretime_url=normalise_base_url(libretime_url),
             api_key=env["LIBRETIME_API_KEY"],
             token=env.get("LIBRELOG_API_TOKEN") or None,
             sandbox_date=sandbox,

@@ -208,7 +208,10 @@ def test_secrets_never_reach_results_or_output(pytester: pytest.Pytester) -> Non
         "Product defects",
         "Harness errors",
     ]
-    assert "target=stub" in (results / "environment.properties").read_text()
+    properties = (results / "environment.properties").read_text()
+    assert "target=stub" in properties
+    assert "libretime_api=2.0.0 (embedded stub)" in properties
+    assert "librelog_verify=0.1.0" in properties
 
 
 def test_allure_labels_and_steps(pytester: pytest.Pytester) -> None:
