@@ -6,7 +6,6 @@ API key (or its Basic/base64 form) elsewhere in a request is replaced before the
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import itertools
 import json
@@ -15,38 +14,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from ..redaction import Redactor
+
 REDACTED = "[REDACTED]"
 SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization", "x-api-key"}
 EXCERPT_LIMIT = 4096
 JSON_LIMIT = 2 * 1024 * 1024
-
-
-class Redactor:
-    def __init__(self, secrets: Iterable[str]) -> None:
-        needles: set[str] = set()
-        for secret in secrets:
-            if not secret:
-                continue
-            needles.add(secret)
-            needles.add(base64.b64encode(f"{secret}:".encode()).decode())
-            needles.add(base64.b64encode(secret.encode()).decode().rstrip("="))
-        # Longest first so a base64 form is not half-replaced by a shorter needle.
-        self._needles = sorted(needles, key=len, reverse=True)
-
-    def text(self, value: str) -> str:
-        for needle in self._needles:
-            if needle in value:
-                value = value.replace(needle, REDACTED)
-        return value
-
-    def deep(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.deep(v) for v in value]
-        if isinstance(value, dict):
-            return {self.text(str(k)): self.deep(v) for k, v in value.items()}
-        return value
 
 
 class Journal:

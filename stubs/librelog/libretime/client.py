@@ -8,7 +8,6 @@ The API key goes only into the Authorization header; it is removed from every er
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 import random
@@ -17,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from ...redaction import Redactor
 from ..config import Settings
 from .errors import (
     LibreTimeAuthFailed,
@@ -38,9 +38,7 @@ class LibreTimeClient:
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self.base_url = settings.libretime_url
-        self._secrets = [s for s in (settings.api_key,) if s]
-        if settings.api_key:
-            self._secrets.append(base64.b64encode(f"{settings.api_key}:".encode()).decode())
+        self._redactor = Redactor([settings.api_key])
         self._http = httpx.AsyncClient(
             base_url=self.base_url or "http://libretime.invalid",
             timeout=httpx.Timeout(settings.timeout_s),
@@ -58,9 +56,7 @@ class LibreTimeClient:
         return self.base_url is not None
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "[REDACTED]")
-        return text
+        return self._redactor.text(text)
 
     # --- core ----------------------------------------------------------------------------
 
