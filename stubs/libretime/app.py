@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from ..redaction import Redactor
 from . import fixtures, media
 from .appkeys import ANALYZER, CONFIG, FAULTS, JOURNAL, STORE, TAMPER
 from .body import BODY_KEY
@@ -21,7 +22,7 @@ from .errors import (
     upstream_500,
 )
 from .faults import ConnectionDropped, FaultRegistry, apply
-from .journal import Journal, Redactor
+from .journal import Journal
 from .routes import control, integration, legacy, v2
 from .store import Store
 from .tamper import TamperSwitch
