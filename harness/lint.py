@@ -15,7 +15,16 @@ EFFECT_CHECKS = {
     "librelog.get",
     "stub.journal",
 }
-CONTENT_EXPECTATIONS = {"json", "json_exact", "jmespath", "schema", "libretime_schema", "body_contains", "headers"}
+CONTENT_EXPECTATIONS = {
+    "json",
+    "json_exact",
+    "jmespath",
+    "schema",
+    "libretime_schema",
+    "body_contains",
+    "headers",
+    "no_secrets",
+}
 
 
 def _expects_success(step: dict[str, Any]) -> bool:

@@ -142,6 +142,8 @@ class Runner:
             },
         )
         problems = failures(expect, observed)
+        if expect.get("no_secrets") and self.target.masker.found_in(observed.text + str(dict(response.headers))):
+            problems.append("the response contains a secret (the API key or token, shown masked)")
         if problems:
             raise ExpectationFailed(f"{method} {spec['path']}: " + "; ".join(problems))
         if method == "POST" and spec["path"] == "/logs" and spec["service"] == "librelog" and observed.status == 201:

@@ -32,6 +32,9 @@ class Redactor:
         # Longest first, so a base64 form is not half-replaced through a shorter needle.
         self._needles = sorted({*self._needles, *forms}, key=len, reverse=True)
 
+    def found_in(self, value: str) -> bool:
+        return any(needle in value for needle in self._needles)
+
     def text(self, value: str) -> str:
         for needle in self._needles:
             if needle in value:
