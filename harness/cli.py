@@ -66,8 +66,6 @@ def run(args: argparse.Namespace) -> int:
         str(args.scenarios),
         "-p",
         "no:cacheprovider",
-        "-p",
-        "harness.cli",
         "--target",
         args.target,
         "--alluredir",
