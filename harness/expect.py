@@ -6,6 +6,7 @@ difference, not just the first.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -30,10 +31,11 @@ class Observed:
     headers: httpx.Headers
     text: str
     _json: Any = _MISSING
+    content: bytes = b""
 
     @classmethod
     def of(cls, response: httpx.Response) -> Observed:
-        return cls(response.status_code, response.headers, response.text)
+        return cls(response.status_code, response.headers, response.text, content=response.content)
 
     @property
     def json(self) -> Any:
@@ -145,6 +147,10 @@ def failures(expect: dict[str, Any], observed: Observed) -> list[str]:
             out.append(f"header {name}: expected absent, got {actual!r}")
         elif value is not None and (actual is None or value not in actual):
             out.append(f"header {name}: expected {value!r}, got {actual!r}")
+    if "body_md5" in expect:
+        digest = hashlib.md5(observed.content).hexdigest()  # noqa: S324 - LibreTime's checksum
+        if digest != expect["body_md5"]:
+            out.append(f"body: md5 {digest} ({len(observed.content)} bytes), expected {expect['body_md5']}")
     if "body_contains" in expect and expect["body_contains"] not in observed.text:
         out.append(f"body: expected to contain {expect['body_contains']!r}")
     if "body_not_contains" in expect and expect["body_not_contains"] in observed.text:
