@@ -116,19 +116,17 @@ class ScenarioItem(pytest.Item):
 
         sandbox = env_sandbox(self.config.getoption("sandbox_date"))
         env = environment()
+        context = Context(sandbox_date=sandbox, env=env, target={}, vars=self.scenario.data.get("vars", {}))
         if target_name == "stub":
-            context_manager = stub_target(
-                self.scenario.data.get("settings", {}), self.scenario.data.get("fixtures"), sandbox
-            )
+            fixtures = context.render(self.scenario.data.get("fixtures"))  # fixtures may use {{ sandbox_date }}
+            context_manager = stub_target(self.scenario.data.get("settings", {}), fixtures, sandbox)
         else:
             config = LiveConfig.from_env(env, sandbox, self.config.getoption("allow_destructive"))
             context_manager = live_target(config, target_name)
         async with context_manager as target:
             self.masker = target.masker
             self.recorder = Recorder(target.masker)
-            context = Context(
-                sandbox_date=sandbox, env=env, target=target.describe(), vars=self.scenario.data.get("vars", {})
-            )
+            context.target = target.describe()
             runner = Runner(self.scenario, target, context, self.recorder)
             await runner.run()
             return runner.skipped
