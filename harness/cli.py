@@ -145,6 +145,17 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def catalog(args: argparse.Namespace) -> int:
+    from .catalog import rewrite, table
+
+    if args.write:
+        changed = rewrite(Path(args.write), args.scenarios)
+        print(f"{args.write}: {'updated' if changed else 'already up to date'}")
+    else:
+        print(table(args.scenarios))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="librelog-verify", description="Verify LibreLog → LibreTime by its effects.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -163,6 +174,10 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="*")
     v.add_argument("--scenarios", type=Path, default=DEFAULT_SCENARIOS)
     v.set_defaults(func=validate)
+    c = sub.add_parser("catalog", help="the scenario table, from the scenarios' metadata")
+    c.add_argument("--write", metavar="README", help="replace the generated block in this file")
+    c.add_argument("--scenarios", type=Path, default=DEFAULT_SCENARIOS)
+    c.set_defaults(func=catalog)
     s = sub.add_parser("serve", help="run both stubs for manual use and print their URLs")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--libretime-port", type=int, default=8080)
