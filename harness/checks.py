@@ -59,6 +59,7 @@ async def snapshot(target: Target, day: str, tz_name: str, rec: Recorder) -> Sna
     if read.status_code == 200:
         hard = {e["schedule_id"]: e["hard_start"] for e in read.json()["entries"]}
     snap = Snapshot(day, tz_name, rows, hard)
+    rec.json(f"LibreTime schedule rows {day}", {"date": day, "timezone": tz_name, "rows": rows})
     rec.table(
         f"LibreTime schedule {day} ({tz_name})",
         ["local", "UTC start", "UTC end", "media id", "position", "hard_start", "row id"],

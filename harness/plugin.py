@@ -99,6 +99,9 @@ class ScenarioItem(pytest.Item):
             allure.dynamic.story(data["story"])
         allure.dynamic.severity(severity[data["severity"]])
         allure.dynamic.tag(*self.scenario.tags, f"target:{target}")
+        allure.dynamic.label("scenario_id", self.scenario.id)
+        if data.get("seed_doc"):
+            allure.dynamic.label("seed_doc", data["seed_doc"])
         allure.dynamic.description(data.get("description") or data.get("seed_doc") or data["title"])
         try:
             skipped = asyncio.run(self._run(target))
@@ -179,7 +182,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "sandbox_date": str(env_sandbox(session.config.getoption("sandbox_date"))),
         "librelog_url": env.get("LIBRELOG_URL", "embedded stub") if target != "stub" else "embedded stub",
         "libretime_url": env.get("LIBRETIME_URL", "embedded stub") if target != "stub" else "embedded stub",
-        "libretime_api_key": "set" if env.get("LIBRETIME_API_KEY") else "not set",
+        "libretime_api_key": "set (embedded stub key)"
+        if target == "stub"
+        else ("set" if env.get("LIBRETIME_API_KEY") else "not set"),
         "librelog_api_token": "set" if env.get("LIBRELOG_API_TOKEN") else "not set",
     }
     lines.update(_versions(session, target))
