@@ -19,6 +19,8 @@ from .loader import ScenarioError, discover, load
 
 DEFAULT_SCENARIOS = Path("scenarios")
 DEFAULT_RESULTS = Path("reports/out/allure-results")
+DEFAULT_OUT = Path("reports/out")
+DEFAULT_HISTORY = Path("reports/history/history.jsonl")
 
 
 class Summary:
@@ -89,7 +91,28 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(summary.render())
     print(f"Allure results: {results}")
-    return 0 if code in (pytest.ExitCode.OK,) else 1
+    report_ok = args.no_report or build_reports(results, Path(args.out), Path(args.history)) == 0
+    return 0 if code == pytest.ExitCode.OK and report_ok else 1
+
+
+def build_reports(results: Path, out: Path, history: Path) -> int:
+    """Allure HTML and the verification report; a failure here is reported, never hidden."""
+    from reports.allure_html import ReportError, build
+    from reports.verification import write
+
+    md, html = write(results, out)
+    print(f"Verification report: {md} and {html}")
+    try:
+        index = build(results, out / "allure-report", history)
+    except ReportError as exc:
+        print(f"Allure HTML report not built: {exc}", file=sys.stderr)
+        return 1
+    print(f"Allure report: {index}")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    return build_reports(Path(args.results), Path(args.out), Path(args.history))
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -169,7 +192,15 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--sandbox-date", help="live: the only date a run writes to (default 2099-01-01)")
     r.add_argument("--allow-destructive", action="store_true")
     r.add_argument("-n", "--workers", help="pytest-xdist workers (e.g. 2 or auto)")
+    r.add_argument("--out", default=str(DEFAULT_OUT), help="where the reports are written")
+    r.add_argument("--history", default=str(DEFAULT_HISTORY), help="Allure trend history file (kept between runs)")
+    r.add_argument("--no-report", action="store_true", help="only the Allure results, no HTML or Markdown")
     r.set_defaults(func=run)
+    rp = sub.add_parser("report", help="build the Allure HTML and the verification report from results")
+    rp.add_argument("--results", default=str(DEFAULT_RESULTS))
+    rp.add_argument("--out", default=str(DEFAULT_OUT))
+    rp.add_argument("--history", default=str(DEFAULT_HISTORY))
+    rp.set_defaults(func=report)
     v = sub.add_parser("validate", help="check scenario files (schema, lines, hollow successes)")
     v.add_argument("paths", nargs="*")
     v.add_argument("--scenarios", type=Path, default=DEFAULT_SCENARIOS)

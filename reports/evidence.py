@@ -1,0 +1,81 @@
+"""Short, human evidence for a step, taken from what it recorded (never from its title)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .results import Step
+
+_INTERESTING = (
+    "status",
+    "success",
+    "published_entries",
+    "created",
+    "updated",
+    "unchanged",
+    "deleted",
+    "total_processed",
+    "pages",
+    "fetched",
+    "duplicates",
+    "unmatched",
+    "connection_status",
+    "libretime_id",
+    "error",
+    "total",
+    "count",
+    "hour",
+    "scope",
+    "api_version",
+    "md5",
+    "track_title",
+)
+
+
+def _scalars(body: Any, prefix: str = "") -> list[str]:
+    if not isinstance(body, dict):
+        return []
+    out = []
+    for key, value in body.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and key in ("libretime", "details", "committed", "upstream"):
+            out += _scalars(value, f"{name}.")
+        elif key in _INTERESTING and not isinstance(value, (dict, list)):
+            out.append(f"{name}={value}")
+    return out[:6]
+
+
+def describe(step: Step) -> str:
+    parts: list[str] = []
+    request = step.attachments.get("request")
+    response = step.attachments.get("response")
+    if isinstance(request, dict) and isinstance(response, dict):
+        path = request.get("url", "").split("://", 1)[-1].split("/", 1)[-1]
+        parts.append(f"{request.get('method')} /{path} → {response.get('status')} in {response.get('elapsed_ms')} ms")
+        parts += _scalars(response.get("body"))
+    for name, value in step.attachments.items():
+        if name.startswith("LibreTime schedule rows") and isinstance(value, dict):
+            rows = value.get("rows", [])
+            media = sorted({r.get("file") for r in rows if r.get("file") is not None})
+            parts.append(f"LibreTime holds {len(rows)} rows on {value.get('date')} (media ids {media[:8]})")
+        if name == "what LibreTime received" and isinstance(value, dict):
+            parts.append(f"LibreTime received {value.get('count')} matching requests")
+        if name.startswith("LibreTime file") and isinstance(value, dict):
+            parts.append(f"file {value.get('id')}: {value.get('track_title')!r}, md5 {value.get('md5')}")
+    if step.message and step.status != "passed":
+        parts.append(f"failure: {step.message.strip().splitlines()[-1][:300]}")
+    if step.status == "skipped" or "skipped" in step.attachments:
+        parts.append(f"skipped: {step.attachments.get('skipped')}")
+    return "; ".join(p for p in parts if p) or "checked"
+
+
+def endpoints(steps: list[Step]) -> list[tuple[str, str, int | None]]:
+    """(method, path template, status) of every request a scenario made."""
+    out = []
+    for step in steps:
+        request, response = step.attachments.get("request"), step.attachments.get("response")
+        if isinstance(request, dict) and isinstance(response, dict):
+            path = "/" + request.get("url", "").split("://", 1)[-1].split("/", 1)[-1]
+            template = "/".join("{id}" if part.isdigit() else part for part in path.split("?")[0].split("/"))
+            out.append((request.get("method", "?"), template, response.get("status")))
+    return out

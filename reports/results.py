@@ -1,0 +1,122 @@
+"""A run's Allure results read back into a model the verification report is written from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Step:
+    name: str
+    status: str
+    message: str | None
+    attachments: dict[str, Any]  # name -> parsed JSON (or text)
+    duration_s: float
+
+
+@dataclass
+class ScenarioResult:
+    id: str
+    title: str
+    status: str  # passed failed broken skipped
+    feature: str
+    story: str | None
+    severity: str
+    tags: list[str]
+    seed_doc: str | None
+    message: str | None
+    duration_s: float
+    start_ms: int
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass
+class Run:
+    scenarios: list[ScenarioResult]
+    environment: dict[str, str]
+    started_ms: int
+    stopped_ms: int
+
+    @property
+    def duration_s(self) -> float:
+        return max(0.0, (self.stopped_ms - self.started_ms) / 1000)
+
+    def counts(self) -> dict[str, int]:
+        out = {"passed": 0, "failed": 0, "broken": 0, "skipped": 0}
+        for s in self.scenarios:
+            out[s.status] = out.get(s.status, 0) + 1
+        return out
+
+
+def _attachment(folder: Path, item: dict[str, Any]) -> Any:
+    path = folder / item["source"]
+    if not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if item.get("type") == "application/json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+def _steps(folder: Path, raw: list[dict[str, Any]]) -> list[Step]:
+    out = []
+    for step in raw:
+        attachments = {a["name"]: _attachment(folder, a) for a in step.get("attachments", [])}
+        for inner in step.get("steps", []):  # nested steps (eventually) keep their evidence
+            attachments.update({a["name"]: _attachment(folder, a) for a in inner.get("attachments", [])})
+        out.append(
+            Step(
+                name=step.get("name", ""),
+                status=step.get("status", "unknown"),
+                message=(step.get("statusDetails") or {}).get("message"),
+                attachments=attachments,
+                duration_s=max(0, step.get("stop", 0) - step.get("start", 0)) / 1000,
+            )
+        )
+    return out
+
+
+def load_run(folder: Path) -> Run:
+    scenarios = []
+    for path in sorted(folder.glob("*-result.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        labels: dict[str, list[str]] = {}
+        for label in raw.get("labels", []):
+            labels.setdefault(label["name"], []).append(label["value"])
+        scenarios.append(
+            ScenarioResult(
+                id=labels.get("scenario_id", [raw.get("name", path.stem)])[0],
+                title=raw.get("name", ""),
+                status=raw.get("status", "unknown"),
+                feature=labels.get("feature", ["(no feature)"])[0],
+                story=labels.get("story", [None])[0],
+                severity=labels.get("severity", ["normal"])[0],
+                tags=[t for t in labels.get("tag", []) if not t.startswith("target:")],
+                seed_doc=labels.get("seed_doc", [None])[0],
+                message=(raw.get("statusDetails") or {}).get("message"),
+                duration_s=max(0, raw.get("stop", 0) - raw.get("start", 0)) / 1000,
+                start_ms=raw.get("start", 0),
+                steps=_steps(folder, raw.get("steps", [])),
+            )
+        )
+    environment = {}
+    props = folder / "environment.properties"
+    if props.exists():
+        for line in props.read_text(encoding="utf-8").splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                environment[key.strip()] = value.strip()
+    starts = [s.start_ms for s in scenarios if s.start_ms]
+    stops = [s.start_ms + int(s.duration_s * 1000) for s in scenarios if s.start_ms]
+    scenarios.sort(key=lambda s: (s.feature, s.id))
+    return Run(scenarios, environment, min(starts, default=0), max(stops, default=0))
