@@ -21,6 +21,21 @@ from .templating import Context
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def default_title(kind: str, spec: Any) -> str:
+    """What an unnamed step does, in words a report reader can follow."""
+    if kind == "request":
+        return f"{spec['method']} {spec['path']} ({spec['service']})"
+    if kind == "librelog.get":
+        return f"GET {spec['path']} (librelog)"
+    if kind == "eventually":
+        inner = spec["step"]
+        inner_kind = step_kind(inner)
+        return f"eventually (within {spec.get('timeout_s', 10)} s): {default_title(inner_kind, inner[inner_kind])}"
+    scalars = spec.items() if isinstance(spec, dict) else []
+    details = ", ".join(f"{k}={v}" for k, v in scalars if not isinstance(v, (dict, list)))
+    return f"{kind} {details}".strip()
+
+
 class StepSkipped(Exception):
     pass
 
@@ -39,9 +54,9 @@ class Runner:
         )
 
     async def run(self) -> None:
-        for index, step in enumerate(self.scenario.steps):
+        for step in self.scenario.steps:
             kind = step_kind(step)
-            title = step.get("name") or f"{kind} #{index + 1}"
+            title = step.get("name") or default_title(kind, step[kind])
             if self._needs_marks and self.target.has_control_plane:
                 previous_mark = self._journal_mark
                 self._journal_mark = await self._journal_head()
