@@ -45,7 +45,12 @@ def build(results: Path, output: Path, history: Path) -> Path:
     if output.exists():
         shutil.rmtree(output)
     history.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "LV_ALLURE_OUTPUT": str(output), "LV_ALLURE_HISTORY": str(history)}
+    env = {
+        **os.environ,
+        "LV_ALLURE_RESULTS": str(results),
+        "LV_ALLURE_OUTPUT": str(output),
+        "LV_ALLURE_HISTORY": str(history),
+    }
     done = subprocess.run(  # noqa: S603 - the project's own pinned Allure
         [*allure_command(), "generate", str(results), "--config", str(ROOT / "allurerc.mjs")],
         cwd=ROOT,

@@ -124,3 +124,20 @@ def test_a_blank_page_is_recognised(tmp_path: Path) -> None:
     blank = tmp_path / "blank.html"
     blank.write_text("<html><body style='background:#fff'></body></html>")
     assert looks_blank(render(blank).png)
+
+
+def test_allure_reads_the_harness_categories(built: Path, tmp_path: Path) -> None:
+    """Allure 3 takes categories from its config, which reads the categories.json the run wrote."""
+    import json
+    import shutil
+
+    from reports.allure_html import ReportError, build
+
+    results = tmp_path / "results"
+    shutil.copytree(built / "results", results)
+    categories = json.loads((results / "categories.json").read_text())
+    assert [c["name"] for c in categories] == ["LibreTime or LibreLog unreachable", "Product defects", "Harness errors"]
+    # A rule Allure must refuse (canonical and compatibility keys mixed) proves the file is read.
+    (results / "categories.json").write_text(json.dumps([{"name": "x", "matchers": {}, "matchedStatuses": ["failed"]}]))
+    with pytest.raises(ReportError, match="allure generate failed"):
+        build(results, tmp_path / "out", tmp_path / "history.jsonl")
