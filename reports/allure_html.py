@@ -40,6 +40,8 @@ def allure_command() -> list[str]:
 
 def build(results: Path, output: Path, history: Path) -> Path:
     """``allure generate`` into ``output``/index.html, tracking removed and checked absent."""
+    # Allure runs from the project root: hand it absolute paths, whatever the caller's cwd.
+    results, output, history = results.resolve(), output.resolve(), history.resolve()
     if not results.is_dir() or not any(results.glob("*-result.json")):
         raise ReportError(f"no Allure results in {results}: run `librelog-verify run` first")
     if output.exists():
