@@ -164,3 +164,22 @@ def stub_process() -> object:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+async def test_test_reset_exists_only_when_enabled(
+    stub: RunningStub, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    await seed(client, {"fixture": "small"})
+    plain = librelog_settings_for(stub.base_url, tmp_path / "plain")
+    async with librelog_client(plain) as (_r, http):
+        assert (await http.post("/__test__/reset")).status_code == 404
+    settings = librelog_settings_for(stub.base_url, tmp_path / "test", test_reset=True)
+    async with librelog_client(settings) as (_r, http):
+        await http.post("/sync/tracks")
+        await http.post("/voice", files={"file": ("v.wav", wav(0.2), "audio/x-wav")}, data={"title": "V"})
+        await http.post("/logs", json={"date": "2026-11-25", "entries": [{"start": "10:00:00", "track_id": 1}]})
+        assert (await http.post("/__test__/reset")).json() == {"reset": True}
+        assert (await http.get("/tracks")).json()["total"] == 0
+        assert (await http.get("/logs")).json()["total"] == 0
+        assert (await http.get("/voice")).json()["total"] == 0
+        assert list((tmp_path / "test" / "voice").iterdir()) == []

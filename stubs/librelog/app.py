@@ -105,6 +105,7 @@ def create_app(settings: Settings, *, libretime_transport: httpx.AsyncBaseTransp
                 shutil.rmtree(temp_dir, ignore_errors=True)
 
     app.cleanup_ctx.append(resources)
-    for module in (meta, tracks, logs, voice, sync, proxy):
+    meta.add_routes(app, test_reset=settings.test_reset)
+    for module in (tracks, logs, voice, sync, proxy):
         module.add_routes(app)
     return app

@@ -42,6 +42,9 @@ class Settings:
     station_timezone: str = "UTC"
     station: str = "main"
     max_upload_bytes: int = 100 * 1024 * 1024
+    # Test deployments only: expose POST /__test__/reset (wipes LibreLog) so a harness can start
+    # every scenario fresh on a shared stack. Never set it on a station.
+    test_reset: bool = False
     # Backoff between retries: base * 2**attempt plus jitter, capped (seconds).
     backoff_base_s: float = 0.2
     backoff_cap_s: float = 5.0
@@ -71,6 +74,7 @@ class Settings:
             api_token=env.get("LIBRELOG_API_TOKEN") or None,
             station_timezone=env.get("LIBRELOG_STATION_TIMEZONE") or "UTC",
             max_upload_bytes=int(_number(env, "LIBRELOG_MAX_UPLOAD_MB", 100, low=1, integer=True)) * 1024 * 1024,
+            test_reset=env.get("LIBRELOG_TEST_RESET", "").strip().lower() in {"1", "true", "yes"},
         )
 
 
