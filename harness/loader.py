@@ -24,11 +24,15 @@ STEP_KINDS = (
     "stub.journal",
     "stub.playout",
     "stub.tamper",
+    "docker.network",
+    "docker.exec",
 )
 # Steps that only make sense against the stub: they skip on live targets (journal) or make the
 # scenario stub-only (the others change what the stub does).
 STUB_ONLY = {"stub.seed", "stub.fault", "stub.playout", "stub.tamper"}
 SKIPPED_ON_LIVE = {"stub.journal"}
+# Steps that inspect the containers themselves: they need the compose target.
+COMPOSE_ONLY = {"docker.network", "docker.exec"}
 
 
 @dataclass(frozen=True)

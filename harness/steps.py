@@ -13,7 +13,7 @@ import jmespath
 
 from . import checks
 from .expect import ExpectationFailed, Observed, failures
-from .loader import SKIPPED_ON_LIVE, STUB_ONLY, Scenario, step_kind
+from .loader import COMPOSE_ONLY, SKIPPED_ON_LIVE, STUB_ONLY, Scenario, step_kind
 from .report import Recorder
 from .targets import HarnessError, ServiceUnreachable, Target
 from .templating import Context
@@ -73,6 +73,8 @@ class Runner:
         kind = step_kind(step)
         if kind in STUB_ONLY | SKIPPED_ON_LIVE and not self.target.has_control_plane:
             raise StepSkipped(f"{kind} needs the stub's control plane; the {self.target.name} target has none")
+        if kind in COMPOSE_ONLY and self.target.name != "compose":
+            raise StepSkipped(f"{kind} inspects containers; it runs on the compose target only")
         spec = self.ctx.render(step[kind])
         if kind == "request":
             await self.request(spec, self.ctx.render(step.get("expect", {})), step.get("save", {}))
@@ -110,6 +112,10 @@ class Runner:
             await self._control("POST", "/__stub__/playout", spec, 200)
         elif kind == "stub.journal":
             await self.journal(spec, since)
+        elif kind in COMPOSE_ONLY:
+            from . import containers
+
+            await asyncio.to_thread(containers.check, kind, spec, self.rec)
         else:  # pragma: no cover - the schema admits no other kind
             raise HarnessError(f"unknown step kind {kind}")
 

@@ -195,6 +195,40 @@ async def live_target(config: LiveConfig, name: str = "live") -> AsyncIterator[T
             await _clean_sandbox(target)
 
 
+@asynccontextmanager
+async def compose_target(config: LiveConfig, fixtures: Any) -> AsyncIterator[Target]:
+    """The compose test stack: its stub's control plane and LibreLog's test reset give every
+    scenario a fresh LibreTime and LibreLog, as on the stub target."""
+    async with (
+        _client(config.librelog_url, {}) as librelog,
+        _client(config.libretime_url, {"Authorization": f"Api-Key {config.api_key}"}) as libretime,
+    ):
+        for client, path, what in (
+            (libretime, "/__stub__/reset", "the LibreTime stub's control plane"),
+            (librelog, "/__test__/reset", "LibreLog's test reset (LIBRELOG_TEST_RESET=1)"),
+        ):
+            try:
+                response = await client.post(path)
+            except httpx.TransportError as exc:
+                raise ServiceUnreachable(f"Unreachable: {client.base_url}: {exc!r}") from None
+            if response.status_code != 200:
+                raise HarnessError(f"the compose target needs {what}: POST {path} answered {response.status_code}")
+        if fixtures:
+            seeded = await libretime.post("/__stub__/seed", json=fixtures)
+            if seeded.status_code != 201:
+                raise HarnessError(f"the scenario's fixtures were refused by the stub: {seeded.text[:500]}")
+        yield Target(
+            name="compose",
+            librelog=librelog,
+            libretime=libretime,
+            librelog_url=config.librelog_url,
+            libretime_url=config.libretime_url,
+            masker=Masker([config.api_key, config.token]),
+            sandbox_date=config.sandbox_date,
+            has_control_plane=True,
+        )
+
+
 async def _sandbox_rows(target: Target) -> list[dict[str, Any]]:
     start, end = target.sandbox_window()
     try:

@@ -66,6 +66,7 @@ def test_settings_read_every_documented_variable() -> None:
         ({"LIBRETIME_API_FLAVOR": "java"}, "LIBRETIME_API_FLAVOR"),
         ({"LIBRETIME_TIMEOUT": "fast"}, "LIBRETIME_TIMEOUT"),
         ({"LIBRETIME_RETRIES": "-1"}, "LIBRETIME_RETRIES"),
+        ({"LIBRELOG_STATION_TIMEZONE": "Mars/Olympus_Mons"}, "LIBRELOG_STATION_TIMEZONE"),
     ],
 )
 def test_bad_settings_are_named(env: dict[str, str], name: str) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Flavor = Literal["integration", "v2"]
 FLAVORS: tuple[Flavor, ...] = ("integration", "v2")
@@ -59,6 +60,11 @@ class Settings:
             url, source = normalise_base_url(api), "LIBRETIME_API_URL"
         else:
             url, source = None, None
+        station_tz = env.get("LIBRELOG_STATION_TIMEZONE") or "UTC"
+        try:
+            ZoneInfo(station_tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"LIBRELOG_STATION_TIMEZONE is not a known IANA time zone: {station_tz!r}") from None
         flavor = env.get("LIBRETIME_API_FLAVOR", "integration").strip() or "integration"
         if flavor not in FLAVORS:
             raise SettingsError(f"LIBRETIME_API_FLAVOR must be one of {', '.join(FLAVORS)}, not {flavor!r}")
@@ -72,7 +78,7 @@ class Settings:
             retries=int(_number(env, "LIBRETIME_RETRIES", 3, low=0, integer=True)),
             db_path=env.get("LIBRELOG_DB") or "data/librelog.sqlite3",
             api_token=env.get("LIBRELOG_API_TOKEN") or None,
-            station_timezone=env.get("LIBRELOG_STATION_TIMEZONE") or "UTC",
+            station_timezone=station_tz,
             max_upload_bytes=int(_number(env, "LIBRELOG_MAX_UPLOAD_MB", 100, low=1, integer=True)) * 1024 * 1024,
             test_reset=env.get("LIBRELOG_TEST_RESET", "").strip().lower() in {"1", "true", "yes"},
         )
