@@ -60,6 +60,10 @@ def describe(step: Step) -> str:
             parts.append(f"LibreTime holds {len(rows)} rows on {value.get('date')} (media ids {media[:8]})")
         if name == "what LibreTime received" and isinstance(value, dict):
             parts.append(f"LibreTime received {value.get('count')} matching requests")
+        if name.startswith("docker network") and isinstance(value, dict):
+            parts.append(f"{name}: {len(value.get('containers', []))} containers attached")
+        if name.startswith("exec in") and isinstance(value, str):
+            parts.append(f"{name}: " + " ".join(value.splitlines()[1:3]))
         if name.startswith("LibreTime file") and isinstance(value, dict):
             parts.append(f"file {value.get('id')}: {value.get('track_title')!r}, md5 {value.get('md5')}")
     if step.message and step.status != "passed":
