@@ -24,6 +24,8 @@ cleanup() {
     kill "$(cat "$WORK/dockerd.pid")" 2>/dev/null || true
     for _ in $(seq 1 30); do kill -0 "$(cat "$WORK/dockerd.pid")" 2>/dev/null || break; sleep 1; done
   fi
+  # dockerd leaves its netns mount under the exec root: unmount before removing the folder.
+  awk -v w="$WORK" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$WORK" 2>/dev/null || true
   exit "$code"
 }
