@@ -40,8 +40,11 @@ SECTIONS = (
     ),
     ("Connection Testing", ("Connection",), "LibreLog's view of its LibreTime connection and configuration."),
     ("Dashboard and File Proxy", ("Dashboard and proxy",), "Live LibreTime data and file bytes through LibreLog."),
-    ("Container Networking Verification", ("Container networking",),
-     "The deployment's own wiring: shared network, service names resolving from inside LibreLog."),
+    (
+        "Container Networking Verification",
+        ("Container networking",),
+        "The deployment's own wiring: shared network, service names resolving from inside LibreLog.",
+    ),
     (
         "Error Handling",
         ("Error handling",),
