@@ -81,6 +81,15 @@ class Target:
                 raise HarnessError(f"{method} {path} touches a log this run did not create (--allow-destructive)")
 
 
+async def _seed(libretime: httpx.AsyncClient, fixtures: Any) -> None:
+    """Load a scenario's fixtures through the stub's control plane."""
+    if not fixtures:
+        return
+    response = await libretime.post("/__stub__/seed", json=fixtures)
+    if response.status_code != 201:
+        raise HarnessError(f"the scenario's fixtures were refused by the stub: {response.text[:500]}")
+
+
 def _client(base_url: str, headers: dict[str, str], timeout: float = 30.0) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
 
@@ -115,10 +124,7 @@ async def stub_target(settings: Mapping[str, Any], fixtures: Any, sandbox: date)
         ll = await stack.enter_async_context(run_librelog(librelog_settings))
         libretime = await stack.enter_async_context(_client(lt.base_url, {"Authorization": f"Api-Key {STUB_KEY}"}))
         librelog = await stack.enter_async_context(_client(ll.base_url, {}))
-        if fixtures:
-            response = await libretime.post("/__stub__/seed", json=fixtures)
-            if response.status_code != 201:
-                raise HarnessError(f"the scenario's fixtures were refused by the stub: {response.text[:500]}")
+        await _seed(libretime, fixtures)
         yield Target(
             name="stub",
             librelog=librelog,
@@ -213,10 +219,7 @@ async def compose_target(config: LiveConfig, fixtures: Any) -> AsyncIterator[Tar
                 raise ServiceUnreachable(f"Unreachable: {client.base_url}: {exc!r}") from None
             if response.status_code != 200:
                 raise HarnessError(f"the compose target needs {what}: POST {path} answered {response.status_code}")
-        if fixtures:
-            seeded = await libretime.post("/__stub__/seed", json=fixtures)
-            if seeded.status_code != 201:
-                raise HarnessError(f"the scenario's fixtures were refused by the stub: {seeded.text[:500]}")
+        await _seed(libretime, fixtures)
         yield Target(
             name="compose",
             librelog=librelog,
