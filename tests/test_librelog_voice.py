@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from stubs.librelog import RunningLibreLog
+from stubs.librelog.appkeys import VOICE_DIR
 from tests.conftest import API_KEY, librelog_client, librelog_settings_for, wav
 
 MD5 = hashlib.md5
@@ -52,7 +53,7 @@ async def test_bad_uploads_are_400_and_leave_nothing(
     assert response.status_code == status
     assert field in response.json()["details"]["fields"]
     assert (await ll.get("/voice")).json()["total"] == 0
-    voice_dir = librelog.app[__import__("stubs.librelog.appkeys", fromlist=["VOICE_DIR"]).VOICE_DIR]
+    voice_dir = librelog.app[VOICE_DIR]
     assert list(Path(voice_dir).iterdir()) == []
 
 
