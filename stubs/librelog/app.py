@@ -12,13 +12,11 @@ from pathlib import Path
 import httpx
 from aiohttp import web
 
-from .appkeys import CLIENT, DB, FLAVOR, LOCKS, SETTINGS, VOICE_DIR
+from .appkeys import DB, LOCKS, RUNTIME, VOICE_DIR, Runtime
 from .config import Settings
 from .db import Database
 from .errors import ApiError, FileTooLarge, NotFound, Unauthorized
-from .libretime.client import LibreTimeClient
 from .libretime.errors import LibreTimeError
-from .libretime.flavors import make_flavor
 from .locks import KeyedLocks
 from .routes import logs, meta, proxy, sync, tracks, voice
 from .routes.common import json_response
@@ -64,7 +62,7 @@ async def error_middleware(request: web.Request, handler: web.RequestHandler) ->
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
-    token = request.app[SETTINGS].api_token
+    token = request.app[RUNTIME].settings.api_token
     if token and not (request.method == "GET" and request.path == "/health"):
         header = request.headers.get("Authorization", "")
         scheme, _, given = header.partition(" ")
@@ -88,18 +86,16 @@ def create_app(settings: Settings, *, libretime_transport: httpx.AsyncBaseTransp
         middlewares=[error_middleware, auth_middleware],
         client_max_size=settings.max_upload_bytes + 1024 * 1024,
     )
-    app[SETTINGS] = settings
     app[LOCKS] = KeyedLocks()
 
     async def resources(app: web.Application) -> AsyncIterator[None]:
         app[DB] = await Database.open(settings.db_path)
         app[VOICE_DIR], temp_dir = _voice_dir(settings)
-        app[CLIENT] = LibreTimeClient(settings, transport=libretime_transport)
-        app[FLAVOR] = make_flavor(settings.flavor, app[CLIENT])
+        app[RUNTIME] = Runtime.build(settings, libretime_transport)
         try:
             yield
         finally:
-            await app[CLIENT].aclose()
+            await app[RUNTIME].client.aclose()
             await app[DB].close()
             if temp_dir is not None:
                 shutil.rmtree(temp_dir, ignore_errors=True)

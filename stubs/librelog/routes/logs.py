@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..appkeys import DB, FLAVOR, LOCKS, SETTINGS
+from ..appkeys import DB, LOCKS, RUNTIME
 from ..errors import invalid
 from ..services import logs, publish
 from ..timeconv import parse_date
@@ -10,7 +10,7 @@ from .common import json_response, path_id, read_json
 
 
 async def create_log(request: web.Request) -> web.StreamResponse:
-    settings = request.app[SETTINGS]
+    settings = request.app[RUNTIME].settings
     body = await read_json(request)
     async with request.app[LOCKS](("log-create",)):  # (date, station) uniqueness is checked then inserted
         log = await logs.create_log(
@@ -63,7 +63,7 @@ async def validate(request: web.Request) -> web.StreamResponse:
 
 async def publish_day(request: web.Request) -> web.StreamResponse:
     app = request.app
-    return json_response(await publish.publish(app[DB], app[FLAVOR], app[LOCKS], path_id(request)))
+    return json_response(await publish.publish(app[DB], app[RUNTIME].flavor, app[LOCKS], path_id(request)))
 
 
 async def publish_hour(request: web.Request) -> web.StreamResponse:
@@ -71,7 +71,9 @@ async def publish_hour(request: web.Request) -> web.StreamResponse:
     log_id = path_id(request)
     body = await read_json(request)
     hour = body.get("hour") if isinstance(body, dict) else None
-    return json_response(await publish.publish(app[DB], app[FLAVOR], app[LOCKS], log_id, hour_raw=hour, scope="hour"))
+    return json_response(
+        await publish.publish(app[DB], app[RUNTIME].flavor, app[LOCKS], log_id, hour_raw=hour, scope="hour")
+    )
 
 
 def add_routes(app: web.Application) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 from aiohttp import web
 
-from ..appkeys import CLIENT, FLAVOR, SETTINGS
+from ..appkeys import RUNTIME
 from ..errors import NotFound
 from ..libretime.errors import LibreTimeBadResponse, LibreTimeTimeout, LibreTimeUnreachable, Upstream
 from ..services import proxy
@@ -12,13 +12,13 @@ from .common import json_response, path_id
 
 async def dashboard(request: web.Request) -> web.StreamResponse:
     app = request.app
-    return json_response(await proxy.dashboard(app[CLIENT], app[FLAVOR], app[SETTINGS]))
+    return json_response(await proxy.dashboard(app[RUNTIME].client, app[RUNTIME].flavor, app[RUNTIME].settings))
 
 
 async def file(request: web.Request) -> web.StreamResponse:
     """Stream a LibreTime file's bytes; an API-port answer (header, no bytes) is a clear 502."""
     file_id = path_id(request)
-    client = request.app[CLIENT]
+    client = request.app[RUNTIME].client
     path = f"/api/v2/files/{file_id}/download"
     try:
         async with client.stream("GET", path) as upstream:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..appkeys import CLIENT, DB, FLAVOR, LOCKS, SETTINGS
+from ..appkeys import DB, LOCKS, RUNTIME
 from ..services import sync
 from .common import json_response, read_json
 
@@ -10,14 +10,14 @@ from .common import json_response, read_json
 async def sync_tracks(request: web.Request) -> web.StreamResponse:
     limit, batch = sync.sync_params(request.query.get("limit"), request.query.get("batch_size"))
     async with request.app[LOCKS](("sync", "tracks")):
-        return json_response(await sync.sync_tracks(request.app[DB], request.app[FLAVOR], limit, batch))
+        return json_response(await sync.sync_tracks(request.app[DB], request.app[RUNTIME].flavor, limit, batch))
 
 
 async def sync_history(request: web.Request) -> web.StreamResponse:
     body = await read_json(request)
     async with request.app[LOCKS](("sync", "history")):
         result = await sync.sync_history(
-            request.app[DB], request.app[FLAVOR], body, request.app[SETTINGS].station_timezone
+            request.app[DB], request.app[RUNTIME].flavor, body, request.app[RUNTIME].settings.station_timezone
         )
     return json_response(result)
 
@@ -25,16 +25,20 @@ async def sync_history(request: web.Request) -> web.StreamResponse:
 async def list_history(request: web.Request) -> web.StreamResponse:
     q = request.query
     return json_response(
-        await sync.list_history(request.app[DB], q.get("start"), q.get("end"), request.app[SETTINGS].station_timezone)
+        await sync.list_history(
+            request.app[DB], q.get("start"), q.get("end"), request.app[RUNTIME].settings.station_timezone
+        )
     )
 
 
 async def status(request: web.Request) -> web.StreamResponse:
-    return json_response(await sync.sync_status(request.app[DB], request.app[CLIENT], request.app[SETTINGS]))
+    return json_response(
+        await sync.sync_status(request.app[DB], request.app[RUNTIME].client, request.app[RUNTIME].settings)
+    )
 
 
 async def config(request: web.Request) -> web.StreamResponse:
-    return json_response(sync.libretime_config(request.app[SETTINGS]))
+    return json_response(sync.libretime_config(request.app[RUNTIME].settings))
 
 
 def add_routes(app: web.Application) -> None:

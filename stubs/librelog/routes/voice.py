@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..appkeys import CLIENT, DB, FLAVOR, LOCKS, SETTINGS, VOICE_DIR
+from ..appkeys import DB, LOCKS, RUNTIME, VOICE_DIR
 from ..errors import invalid
 from ..services import voice
 from .common import json_response, path_id
@@ -12,7 +12,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
     if request.content_type != "multipart/form-data":
         raise invalid("file", "Send multipart/form-data with an audio file in the 'file' field.")
     received = await voice.receive(
-        await request.multipart(), request.app[VOICE_DIR], request.app[SETTINGS].max_upload_bytes
+        await request.multipart(), request.app[VOICE_DIR], request.app[RUNTIME].settings.max_upload_bytes
     )
     return json_response(await voice.create_voice(request.app[DB], request.app[VOICE_DIR], received), status=201)
 
@@ -35,7 +35,7 @@ async def voice_file(request: web.Request) -> web.StreamResponse:
 async def upload_to_libretime(request: web.Request) -> web.StreamResponse:
     app = request.app
     result = await voice.upload_to_libretime(
-        app[DB], app[CLIENT], app[FLAVOR], app[LOCKS], app[VOICE_DIR], path_id(request)
+        app[DB], app[RUNTIME].client, app[RUNTIME].flavor, app[LOCKS], app[VOICE_DIR], path_id(request)
     )
     return json_response(result)
 
