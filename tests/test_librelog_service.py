@@ -178,8 +178,36 @@ async def test_test_reset_exists_only_when_enabled(
         await http.post("/sync/tracks")
         await http.post("/voice", files={"file": ("v.wav", wav(0.2), "audio/x-wav")}, data={"title": "V"})
         await http.post("/logs", json={"date": "2026-11-25", "entries": [{"start": "10:00:00", "track_id": 1}]})
-        assert (await http.post("/__test__/reset")).json() == {"reset": True}
+        reset = (await http.post("/__test__/reset")).json()
+        assert (reset["reset"], reset["flavor"], reset["libretime_url"]) == (True, "integration", stub.base_url)
         assert (await http.get("/tracks")).json()["total"] == 0
         assert (await http.get("/logs")).json()["total"] == 0
         assert (await http.get("/voice")).json()["total"] == 0
         assert list((tmp_path / "test" / "voice").iterdir()) == []
+
+
+async def test_test_reset_switches_settings_between_scenarios(
+    stub: RunningStub, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    await seed(client, {"fixture": "small"})
+    settings = librelog_settings_for(stub.base_url, tmp_path, test_reset=True)
+    async with librelog_client(settings) as (_r, http):
+        bad = await http.post("/__test__/reset", json={"settings": {"flavor": "java", "colour": "red", "retries": -1}})
+        assert bad.status_code == 400
+        assert set(bad.json()["details"]["fields"]) == {"settings.flavor", "settings.colour", "settings.retries"}
+        switched = await http.post(
+            "/__test__/reset",
+            json={"settings": {"flavor": "v2", "station_timezone": "America/Phoenix", "api_key": "wrong-key"}},
+        )
+        assert switched.json()["flavor"] == "v2"
+        config = (await http.get("/sync/libretime/config")).json()
+        assert config["flavor"] == "v2"
+        assert (await http.post("/sync/tracks")).json()["error"] == "libretime_auth_failed"
+        log = (await http.post("/logs", json={"date": "2026-11-25", "entries": []})).json()
+        assert log["timezone"] == "America/Phoenix"
+        down = await http.post("/__test__/reset", json={"settings": {"libretime_url": None}})
+        assert down.json()["libretime_url"] is None
+        assert (await http.post("/sync/tracks")).status_code == 503
+        back = (await http.post("/__test__/reset")).json()  # no settings: the start-up ones again
+        assert (back["flavor"], back["libretime_url"]) == ("integration", stub.base_url)
+        assert (await http.post("/sync/tracks")).json()["created"] == 14

@@ -27,16 +27,17 @@ class Runtime:
     settings: Settings
     client: LibreTimeClient
     flavor: Flavor
+    initial: Settings
 
     @classmethod
     def build(cls, settings: Settings, transport: Any = None) -> Runtime:
         client = LibreTimeClient(settings, transport=transport)
-        return cls(settings, client, make_flavor(settings.flavor, client))
+        return cls(settings, client, make_flavor(settings.flavor, client), settings)
 
     async def reconfigure(self, settings: Settings) -> None:
         old = self.client
-        fresh = Runtime.build(settings)
-        self.settings, self.client, self.flavor = fresh.settings, fresh.client, fresh.flavor
+        self.client = LibreTimeClient(settings)
+        self.settings, self.flavor = settings, make_flavor(settings.flavor, self.client)
         await old.aclose()
 
 
