@@ -90,11 +90,10 @@ class ScenarioItem(pytest.Item):
         }
         target = self.config.getoption("target")
         targets = self.scenario.targets
-        # The compose stack resets between scenarios like the stub, so stub scenarios run there
-        # too, except those that configure LibreLog or LibreTime per scenario (fixed in compose).
-        runs_on_compose = "compose" in targets or ("stub" in targets and not self.scenario.data.get("settings"))
-        if target == "compose" and not runs_on_compose:
-            pytest.skip("this scenario sets LibreLog/LibreTime settings per scenario: stub target only")
+        # The compose stack resets (and reconfigures LibreLog) between scenarios like the stub
+        # target, so every stub scenario runs there too.
+        if target == "compose" and not {"stub", "compose"} & set(targets):
+            pytest.skip(f"this scenario runs on {', '.join(targets)}, not compose")
         if target != "compose" and target not in targets:
             pytest.skip(f"this scenario runs on {', '.join(targets)}, not {target}")
         data = self.scenario.data
@@ -131,7 +130,7 @@ class ScenarioItem(pytest.Item):
             context_manager = stub_target(self.scenario.data.get("settings", {}), fixtures, sandbox)
         elif target_name == "compose":
             config = LiveConfig.from_env(env, sandbox, allow_destructive=True)
-            context_manager = compose_target(config, fixtures)
+            context_manager = compose_target(config, fixtures, self.scenario.data.get("settings", {}), env)
         else:
             config = LiveConfig.from_env(env, sandbox, self.config.getoption("allow_destructive"))
             context_manager = live_target(config, target_name)

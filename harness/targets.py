@@ -201,24 +201,48 @@ async def live_target(config: LiveConfig, name: str = "live") -> AsyncIterator[T
             await _clean_sandbox(target)
 
 
+def librelog_overrides(settings: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    """A scenario's stub-target settings, as LibreLog's test reset takes them on the compose stack."""
+    out: dict[str, Any] = {
+        k: settings[k] for k in ("flavor", "station_timezone", "retries", "timeout_s") if k in settings
+    }
+    if settings.get("api_key") == "wrong":
+        out["api_key"] = "wrong-key-for-this-check"
+    if settings.get("libretime_face") == "api":
+        if not env.get("LIBRETIME_API_FACE_URL"):
+            raise HarnessError("this scenario needs LibreTime's API port: set LIBRETIME_API_FACE_URL")
+        out["libretime_url"] = env["LIBRETIME_API_FACE_URL"]
+    if settings.get("libretime") == "down":
+        out["libretime_url"] = "http://127.0.0.1:9"  # nothing listens on the discard port in LibreLog's container
+    elif settings.get("libretime") == "unconfigured":
+        out["libretime_url"] = None
+    return out
+
+
 @asynccontextmanager
-async def compose_target(config: LiveConfig, fixtures: Any) -> AsyncIterator[Target]:
-    """The compose test stack: its stub's control plane and LibreLog's test reset give every
-    scenario a fresh LibreTime and LibreLog, as on the stub target."""
+async def compose_target(
+    config: LiveConfig, fixtures: Any, settings: Mapping[str, Any], env: Mapping[str, str]
+) -> AsyncIterator[Target]:
+    """The compose test stack: its stub's control plane and LibreLog's test reset (which also
+    applies the scenario's settings) give every scenario a fresh start, as on the stub target."""
     async with (
         _client(config.librelog_url, {}) as librelog,
         _client(config.libretime_url, {"Authorization": f"Api-Key {config.api_key}"}) as libretime,
     ):
-        for client, path, what in (
-            (libretime, "/__stub__/reset", "the LibreTime stub's control plane"),
-            (librelog, "/__test__/reset", "LibreLog's test reset (LIBRELOG_TEST_RESET=1)"),
+        overrides = {"settings": librelog_overrides(settings, env)}
+        for client, path, body, what in (
+            (libretime, "/__stub__/reset", None, "the LibreTime stub's control plane"),
+            (librelog, "/__test__/reset", overrides, "LibreLog's test reset (LIBRELOG_TEST_RESET=1)"),
         ):
             try:
-                response = await client.post(path)
+                response = await client.post(path, json=body)
             except httpx.TransportError as exc:
                 raise ServiceUnreachable(f"Unreachable: {client.base_url}: {exc!r}") from None
             if response.status_code != 200:
-                raise HarnessError(f"the compose target needs {what}: POST {path} answered {response.status_code}")
+                raise HarnessError(
+                    f"the compose target needs {what}: POST {path} answered {response.status_code}:"
+                    f" {response.text[:300]}"
+                )
         await _seed(libretime, fixtures)
         yield Target(
             name="compose",
