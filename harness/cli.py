@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
         str(results),
         "-o",
         "testpaths=",
+        # The CLI imports the harness before pytest loads it as a plugin: nothing to rewrite there.
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
         "-q",
     ]
     if args.k:

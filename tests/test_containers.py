@@ -48,3 +48,23 @@ def test_the_image_runs_as_a_non_root_user_from_a_venv() -> None:
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
     assert "python3 -m venv /opt/venv" in dockerfile
     assert "\nUSER app\n" in dockerfile
+
+
+def test_scenario_settings_map_to_librelog_test_settings() -> None:
+    import pytest
+
+    from harness.targets import HarnessError, librelog_overrides
+
+    env = {"LIBRETIME_API_FACE_URL": "http://api:9001"}
+    assert librelog_overrides({}, env) == {}
+    assert librelog_overrides({"flavor": "v2", "station_timezone": "America/Phoenix", "retries": 0}, env) == {
+        "flavor": "v2",
+        "station_timezone": "America/Phoenix",
+        "retries": 0,
+    }
+    assert librelog_overrides({"api_key": "wrong"}, env) == {"api_key": "wrong-key-for-this-check"}
+    assert librelog_overrides({"libretime": "unconfigured"}, env) == {"libretime_url": None}
+    assert librelog_overrides({"libretime": "down"}, env)["libretime_url"].startswith("http://127.0.0.1:")
+    assert librelog_overrides({"libretime_face": "api"}, env) == {"libretime_url": "http://api:9001"}
+    with pytest.raises(HarnessError, match="LIBRETIME_API_FACE_URL"):
+        librelog_overrides({"libretime_face": "api"}, {})
