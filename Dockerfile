@@ -9,8 +9,8 @@ COPY pyproject.toml README.md ./
 COPY stubs ./stubs
 COPY harness ./harness
 COPY reports ./reports
-RUN pip install --no-cache-dir --disable-pip-version-check .
 COPY scenarios ./scenarios
+RUN pip install --no-cache-dir --disable-pip-version-check .
 RUN useradd --create-home --uid 10001 app \
     && mkdir -p /data /app/reports/out \
     && chown -R app /data /app/reports/out

@@ -1,1 +1,1 @@
-"""The YAML scenario harness (pytest plugin and ``librelog-verify`` command): built in issue 4."""
+"""The YAML scenario harness: the pytest plugin and the ``librelog-verify`` command."""

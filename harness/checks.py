@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from .errors import HarnessError
 from .expect import ExpectationFailed, subset_diff
 from .report import Recorder
-from .targets import HarnessError, Target
+from .targets import Target
 
 
 @dataclass

@@ -1,10 +1,17 @@
-"""``librelog-verify``: run the scenarios, validate them, or serve both stubs for manual use."""
+"""``librelog-verify``: run the scenarios, validate them, or serve both stubs for manual use.
+
+Exit codes: 0 everything that ran was verified; 1 a scenario failed (or a report could not be
+built); 2 a usage or configuration problem, found before anything ran (one line, no traceback);
+3 nothing was verified (no scenario found, selected or run); 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import importlib.util
+import os
 import shutil
 import sys
 import time
@@ -14,21 +21,28 @@ from typing import Any
 
 import pytest
 
+from .errors import ConfigError
 from .lint import hollow_successes
-from .loader import ScenarioError, discover, load
+from .loader import Scenario, ScenarioError, discover, load
+from .suite import BUILTIN, scenario_dirs
 
-DEFAULT_SCENARIOS = Path("scenarios")
-DEFAULT_RESULTS = Path("reports/out/allure-results")
+PROG = "librelog-verify"
 DEFAULT_OUT = Path("reports/out")
-DEFAULT_HISTORY = Path("reports/history/history.jsonl")
+OK, FAILED, USAGE, NOTHING_VERIFIED, INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class NothingVerified(Exception):
+    """The run verified nothing; the message says why (exit 3, and no report is written)."""
 
 
 class Summary:
-    """A pytest plugin object: collects outcomes, prints the closing table."""
+    """A pytest plugin object: counts what was selected and run, prints the closing table."""
 
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, float]] = []
         self.started = time.monotonic()
+        self.selected = 0
+        self.deselected = 0
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Any:
@@ -37,12 +51,23 @@ class Summary:
         if scenario is not None:
             outcome.get_result().scenario_title = scenario.title
 
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.selected = len(session.items)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
             item_id = report.nodeid.rsplit("::", 1)[-1]
             title = getattr(report, "scenario_title", item_id)
             outcome = "skipped" if report.skipped else report.outcome
             self.rows.append((item_id, title, outcome, report.duration))
+
+    @property
+    def executed(self) -> int:
+        """Scenarios that ran to a verdict (passed or failed); skipped ones verified nothing."""
+        return sum(1 for row in self.rows if row[2] in ("passed", "failed"))
 
     def render(self) -> str:
         if not self.rows:
@@ -60,25 +85,111 @@ class Summary:
         return "\n".join(lines)
 
 
+def check_scenarios(files: list[Path], root: Path) -> tuple[list[Scenario], list[str]]:
+    """Load every file: schema, hollow successes and unique ids. Problems as ``file:line: ...``."""
+    seen: dict[str, Path] = {}
+    problems: list[str] = []
+    loaded: list[Scenario] = []
+    for path in files:
+        try:
+            scenario = load(path, root)
+        except ScenarioError as exc:
+            problems += [str(p) for p in exc.problems]
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot be read: {exc}")
+            continue
+        shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        problems += [str(p) for p in hollow_successes(scenario, shown)]
+        if scenario.id in seen:
+            problems.append(f"{shown}:1: id: {scenario.id!r} is already used by {seen[scenario.id]}")
+        seen[scenario.id] = path
+        loaded.append(scenario)
+    return loaded, problems
+
+
+def _scenario_files(dirs: list[Path]) -> list[Path]:
+    for folder in dirs:
+        if not folder.is_dir():
+            raise ConfigError(f"scenario folder {folder} does not exist (--scenarios takes folders)")
+    return [f for folder in dirs for f in discover(folder)]
+
+
+def _pytest_root(dirs: list[Path]) -> Path:
+    """The common parent of the scenario folders: node ids read ``scenarios/publishing/x.yaml``."""
+    return Path(os.path.commonpath([d.resolve().parent for d in dirs]))
+
+
+def _live_preflight(args: argparse.Namespace) -> None:
+    """Settings and reachability of a deployment, checked before any scenario runs."""
+    from .targets import LiveConfig, check_reachable, env_sandbox, environment
+
+    sandbox = env_sandbox(args.sandbox_date)
+    config = LiveConfig.from_env(environment(), sandbox, allow_destructive=args.allow_destructive)
+    check_reachable(config)
+
+
+def _nothing_ran(args: argparse.Namespace, summary: Summary, found: int) -> str:
+    selection = " and ".join(f"{flag} {value!r}" for flag, value in (("-k", args.k), ("-m", args.m)) if value)
+    if summary.selected == 0 and selection:
+        return f"{selection} selected none of the {found} scenario(s)"
+    if summary.selected == 0:
+        return f"none of the {found} scenario file(s) was collected"
+    return f"all {summary.selected} selected scenario(s) were skipped on the {args.target} target (reasons above)"
+
+
 def run(args: argparse.Namespace) -> int:
-    results = Path(args.results)
+    dirs = scenario_dirs(args.scenarios)
+    files = _scenario_files(dirs)
+    if not files:
+        shown = ", ".join(str(d) for d in dirs)
+        raise NothingVerified(f"no scenario files (*.yaml) in {shown}")
+    root = _pytest_root(dirs)
+    _scenarios, problems = check_scenarios(files, root)
+    if problems:
+        for line in problems:
+            print(line)
+        raise ConfigError(f"{len(problems)} problem(s) in the scenario files: nothing was run")
+    if args.workers and importlib.util.find_spec("xdist") is None:
+        raise ConfigError("-n needs pytest-xdist: pip install pytest-xdist")
+    if args.require_allure and not args.no_report:
+        from reports.allure_html import AllureMissing, allure_command
+
+        try:
+            allure_command()
+        except AllureMissing as exc:
+            raise ConfigError(f"--require-allure: {exc}") from None
+    if args.target in ("live", "compose"):
+        _live_preflight(args)
+
+    out = Path(args.out)
+    results = Path(args.results) if args.results else out / "allure-results"
     if results.exists() and not args.keep_results:
         shutil.rmtree(results)
     pytest_args = [
-        str(args.scenarios),
+        *(str(d) for d in dirs),
+        # The run's own configuration, the same from any directory: the caller's project settings
+        # (addopts, ini files, conftest.py) never leak into a verification.
+        "-c",
+        str(Path(__file__).resolve().parent / "pytest.ini"),
+        "--rootdir",
+        str(root),
         "-p",
         "no:cacheprovider",
+        # Scenarios run their own event loops; pytest-asyncio, when installed, has nothing to do.
+        "-p",
+        "no:asyncio",
         "--target",
         args.target,
         "--alluredir",
         str(results),
-        "-o",
-        "testpaths=",
         # The CLI imports the harness before pytest loads it as a plugin: nothing to rewrite there.
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
         "-q",
     ]
+    for folder in dirs:
+        pytest_args += ["--scenario-dir", str(folder)]
     if args.k:
         pytest_args += ["-k", args.k]
     if args.m:
@@ -91,57 +202,68 @@ def run(args: argparse.Namespace) -> int:
         pytest_args += ["-n", str(args.workers)]
     summary = Summary()
     code = pytest.main(pytest_args, plugins=[summary])
-    print()
-    print(summary.render())
+    if code == pytest.ExitCode.INTERRUPTED and not summary.rows:
+        raise KeyboardInterrupt
+    if code == pytest.ExitCode.USAGE_ERROR:
+        raise ConfigError("pytest refused the arguments (see its message above)")
+    if summary.rows:
+        print()
+        print(summary.render())
+    if summary.executed == 0:
+        raise NothingVerified(_nothing_ran(args, summary, len(files)))
     print(f"Allure results: {results}")
-    report_ok = args.no_report or build_reports(results, Path(args.out), Path(args.history)) == 0
-    return 0 if code == pytest.ExitCode.OK and report_ok else 1
+    verified = code == pytest.ExitCode.OK
+    if args.no_report:
+        return OK if verified else FAILED
+    history = Path(args.history) if args.history else out / "allure-history.jsonl"
+    report_code = build_reports(results, out, history, require_allure=args.require_allure)
+    return OK if verified and report_code == OK else FAILED
 
 
-def build_reports(results: Path, out: Path, history: Path) -> int:
-    """Allure HTML and the verification report; a failure here is reported, never hidden."""
-    from reports.allure_html import ReportError, build
+def build_reports(results: Path, out: Path, history: Path, *, require_allure: bool = False) -> int:
+    """The verification report, then Allure's HTML; a missing Allure is a warning unless required."""
+    from reports.allure_html import AllureMissing, ReportError, build
     from reports.verification import write
 
+    if not results.is_dir() or not any(results.glob("*-result.json")):
+        raise ConfigError(f"no Allure results in {results}: run `{PROG} run` first (or give --results)")
     md, html = write(results, out)
     print(f"Verification report: {md} and {html}")
     try:
         index = build(results, out / "allure-report", history)
+    except AllureMissing as exc:
+        print(f"warning: Allure HTML report not built: {exc}", file=sys.stderr)
+        return FAILED if require_allure else OK
     except ReportError as exc:
         print(f"Allure HTML report not built: {exc}", file=sys.stderr)
-        return 1
+        return FAILED
     print(f"Allure report: {index}")
-    return 0
+    return OK
 
 
 def report(args: argparse.Namespace) -> int:
-    return build_reports(Path(args.results), Path(args.out), Path(args.history))
+    out = Path(args.out)
+    results = Path(args.results) if args.results else out / "allure-results"
+    history = Path(args.history) if args.history else out / "allure-history.jsonl"
+    return build_reports(results, out, history, require_allure=args.require_allure)
 
 
 def validate(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.paths] or [args.scenarios]
+    paths = [Path(p) for p in args.paths] or scenario_dirs(args.scenarios)
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such file or folder")
     files = [f for p in paths for f in (discover(p) if p.is_dir() else [p])]
-    root = Path.cwd()
-    seen: dict[str, Path] = {}
-    problems: list[str] = []
-    for path in files:
-        try:
-            scenario = load(path, root)
-        except ScenarioError as exc:
-            problems += [str(p) for p in exc.problems]
-            continue
-        shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        problems += [str(p) for p in hollow_successes(scenario, shown)]
-        if scenario.id in seen:
-            problems.append(f"{shown}:1: id: {scenario.id!r} is already used by {seen[scenario.id]}")
-        seen[scenario.id] = path
+    if not files:
+        raise NothingVerified(f"no scenario files (*.yaml) in {', '.join(map(str, paths))}")
+    _scenarios, problems = check_scenarios(files, Path.cwd())
     for line in problems:
         print(line)
     if problems:
         print(f"{len(problems)} problem(s) in {len(files)} scenario file(s)")
-        return 1
+        return FAILED
     print(f"{len(files)} scenario(s) valid")
-    return 0
+    return OK
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -159,58 +281,78 @@ def serve(args: argparse.Namespace) -> int:
                 api_key=key,
                 db_path=args.db,
                 station_timezone=args.timezone,
+                # LibreLog's own bearer token, as a deployment sets it (never on the command line).
+                api_token=os.environ.get("LIBRELOG_API_TOKEN") or None,
             )
             async with run_librelog(settings, host=args.host, port=args.librelog_port) as ll:
                 print(f"LibreTime stub: {lt.base_url}  (Api-Key from --api-key; control plane at /__stub__/)")
-                print(f"LibreLog:       {ll.base_url}  (database {args.db})")
+                token = " (bearer token from LIBRELOG_API_TOKEN)" if settings.api_token else ""
+                print(f"LibreLog:       {ll.base_url}  (database {args.db}){token}")
                 print(f"For a live run: LIBRELOG_URL={ll.base_url} LIBRETIME_URL={lt.base_url}", flush=True)
                 await asyncio.Event().wait()
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
-    return 0
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(main())
+    except OSError as exc:  # a port in use, an address that is not ours, a database folder we cannot write
+        raise ConfigError(f"cannot serve: {exc.strerror or exc}") from None
+    return OK
 
 
 def catalog(args: argparse.Namespace) -> int:
     from .catalog import rewrite, table
 
+    (folder,) = scenario_dirs([args.scenarios] if args.scenarios else None)
+    if not folder.is_dir():
+        raise ConfigError(f"scenario folder {folder} does not exist")
     if args.write:
-        changed = rewrite(Path(args.write), args.scenarios)
+        readme = Path(args.write)
+        if not readme.is_file():
+            raise ConfigError(f"{readme}: no such file")
+        changed = rewrite(readme, folder)
         print(f"{args.write}: {'updated' if changed else 'already up to date'}")
     else:
-        print(table(args.scenarios))
-    return 0
+        print(table(folder))
+    return OK
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="librelog-verify", description="Verify LibreLog → LibreTime by its effects.")
+    top = argparse.ArgumentParser(
+        prog=PROG,
+        description="Verify LibreLog → LibreTime by its effects.",
+        epilog="exit codes: 0 verified, 1 a scenario failed, 2 usage or configuration problem, 3 nothing verified",
+    )
+    top.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     sub = top.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="run the scenarios (default: against the embedded stubs)")
+    scenarios_help = f"a scenario folder (repeatable; default: the built-in suite, named {BUILTIN!r})"
+    r = sub.add_parser("run", help="run the scenarios (default: the built-in suite against the embedded stubs)")
     r.add_argument("--target", choices=("stub", "live", "compose"), default="stub")
     r.add_argument("-k", help="only scenarios matching this expression (ids, titles)")
     r.add_argument("-m", help="only scenarios whose tags match this mark expression")
-    r.add_argument("--results", default=str(DEFAULT_RESULTS), help="Allure results folder (emptied first)")
+    r.add_argument("--scenarios", action="append", metavar="DIR", help=scenarios_help)
+    r.add_argument("--out", default=str(DEFAULT_OUT), help="where the reports are written (default: ./reports/out)")
+    r.add_argument("--results", help="Allure results folder, emptied first (default: OUT/allure-results)")
     r.add_argument("--keep-results", action="store_true", help="do not empty the results folder first")
-    r.add_argument("--scenarios", type=Path, default=DEFAULT_SCENARIOS)
+    r.add_argument("--history", help="Allure trend history file (default: OUT/allure-history.jsonl)")
     r.add_argument("--sandbox-date", help="live: the only date a run writes to (default 2099-01-01)")
     r.add_argument("--allow-destructive", action="store_true")
     r.add_argument("-n", "--workers", help="pytest-xdist workers (e.g. 2 or auto)")
-    r.add_argument("--out", default=str(DEFAULT_OUT), help="where the reports are written")
-    r.add_argument("--history", default=str(DEFAULT_HISTORY), help="Allure trend history file (kept between runs)")
     r.add_argument("--no-report", action="store_true", help="only the Allure results, no HTML or Markdown")
+    r.add_argument("--require-allure", action="store_true", help="fail when the Allure HTML cannot be built")
     r.set_defaults(func=run)
     rp = sub.add_parser("report", help="build the Allure HTML and the verification report from results")
-    rp.add_argument("--results", default=str(DEFAULT_RESULTS))
     rp.add_argument("--out", default=str(DEFAULT_OUT))
-    rp.add_argument("--history", default=str(DEFAULT_HISTORY))
+    rp.add_argument("--results", help="default: OUT/allure-results")
+    rp.add_argument("--history", help="default: OUT/allure-history.jsonl")
+    rp.add_argument("--require-allure", action="store_true", help="fail when the Allure HTML cannot be built")
     rp.set_defaults(func=report)
     v = sub.add_parser("validate", help="check scenario files (schema, lines, hollow successes)")
-    v.add_argument("paths", nargs="*")
-    v.add_argument("--scenarios", type=Path, default=DEFAULT_SCENARIOS)
+    v.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the built-in suite)")
+    v.add_argument("--scenarios", action="append", metavar="DIR", help=scenarios_help)
     v.set_defaults(func=validate)
     c = sub.add_parser("catalog", help="the scenario table, from the scenarios' metadata")
     c.add_argument("--write", metavar="README", help="replace the generated block in this file")
-    c.add_argument("--scenarios", type=Path, default=DEFAULT_SCENARIOS)
+    c.add_argument("--scenarios", metavar="DIR", help="default: the built-in suite")
     c.set_defaults(func=catalog)
     s = sub.add_parser("serve", help="run both stubs for manual use and print their URLs")
     s.add_argument("--host", default="127.0.0.1")
@@ -226,7 +368,22 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return USAGE
+    except NothingVerified as exc:
+        print(f"{PROG}: nothing was verified: {exc}", file=sys.stderr)
+        return NOTHING_VERIFIED
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"{PROG}: internal error: {type(exc).__name__}: {exc} (--debug shows the traceback)", file=sys.stderr)
+        return FAILED
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .errors import HarnessError
 from .expect import ExpectationFailed
 from .report import Recorder
-from .targets import HarnessError
 
 
 def _client() -> Any:

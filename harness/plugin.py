@@ -34,15 +34,54 @@ CATEGORIES = [
 ]
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+ASYNCIO_LOOP_SCOPE = "asyncio_default_fixture_loop_scope"
+
+
+class AsyncioDefaults:
+    """pytest-asyncio warns in every project that leaves its fixture loop scope unset. The harness
+    runs its own event loops, so it settles the value pytest-asyncio will default to anyway: the
+    warning never appears where this plugin is installed, and a project's own setting still wins."""
+
+    def __init__(self, parser: pytest.Parser) -> None:
+        self.parser = parser
+
+    def apply(self) -> None:
+        self.parser.addini(ASYNCIO_LOOP_SCOPE, help="default scope of asyncio fixtures' loops", default="function")
+
+    def pytest_plugin_registered(self, plugin: object, plugin_name: str | None, manager: object) -> None:
+        if plugin_name == "asyncio":  # pytest-asyncio just registered its (unset) default: settle it
+            self.apply()
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    defaults = AsyncioDefaults(parser)
+    if pluginmanager.has_plugin("asyncio"):
+        defaults.apply()
+    else:
+        pluginmanager.register(defaults, "librelog-verify-asyncio-defaults")
     group = parser.getgroup("librelog-verify")
     group.addoption("--target", choices=TARGETS, default="stub", help="where scenarios run (default: stub)")
     group.addoption("--sandbox-date", default=None, help="live runs write only on this date (default 2099-01-01)")
     group.addoption("--allow-destructive", action="store_true", help="let live runs write outside the sandbox")
+    group.addoption(
+        "--scenario-dir",
+        action="append",
+        default=[],
+        help="a folder whose YAML files are scenarios (besides any folder named 'scenarios')",
+    )
+
+
+def _is_scenario_file(file_path: Path, config: pytest.Config) -> bool:
+    """YAML under a folder named ``scenarios`` or a given ``--scenario-dir``; other YAML is left alone."""
+    if file_path.suffix not in (".yaml", ".yml"):
+        return False
+    if "scenarios" in file_path.parts:
+        return True
+    return any(file_path.is_relative_to(Path(d).resolve()) for d in config.getoption("scenario_dir"))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix in (".yaml", ".yml") and "scenarios" in file_path.parts:
+    if _is_scenario_file(file_path, parent.config):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 

@@ -12,11 +12,12 @@ import httpx
 import jmespath
 
 from . import checks
+from .errors import HarnessError, ServiceUnreachable
 from .expect import ExpectationFailed, Observed, failures
 from .loader import COMPOSE_ONLY, SKIPPED_ON_LIVE, STUB_ONLY, Scenario, step_kind
 from .report import Recorder
-from .targets import HarnessError, ServiceUnreachable, Target
-from .templating import Context
+from .targets import Target
+from .templating import Context, TemplateError
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -56,26 +57,42 @@ class Runner:
     async def run(self) -> None:
         for step in self.scenario.steps:
             kind = step_kind(step)
-            title = step.get("name") or default_title(kind, step[kind])
             if self._needs_marks and self.target.has_control_plane:
                 previous_mark = self._journal_mark
                 self._journal_mark = await self._journal_head()
             else:
                 previous_mark = 0
+            # Rendered once, before the step: its title then names the real log id, hour and path.
+            try:
+                spec, problem = self.ctx.render(step[kind]), None
+            except TemplateError as exc:
+                spec, problem = step[kind], exc
+            title = self._title(step, kind, spec)
             with self.rec.step(title):
+                if problem is not None:
+                    raise problem
                 try:
-                    await self.run_step(step, since=previous_mark)
+                    await self.run_step(step, since=previous_mark, spec=spec)
                 except StepSkipped as exc:
                     self.skipped.append(f"{title}: {exc}")
                     self.rec.text("skipped", str(exc))
 
-    async def run_step(self, step: dict[str, Any], since: int = 0) -> None:
+    def _title(self, step: dict[str, Any], kind: str, spec: Any) -> str:
+        if not step.get("name"):
+            return default_title(kind, spec)
+        try:
+            return str(self.ctx.render(step["name"]))
+        except TemplateError:
+            return step["name"]
+
+    async def run_step(self, step: dict[str, Any], since: int = 0, spec: Any = None) -> None:
         kind = step_kind(step)
         if kind in STUB_ONLY | SKIPPED_ON_LIVE and not self.target.has_control_plane:
             raise StepSkipped(f"{kind} needs the stub's control plane; the {self.target.name} target has none")
         if kind in COMPOSE_ONLY and self.target.name != "compose":
             raise StepSkipped(f"{kind} inspects containers; it runs on the compose target only")
-        spec = self.ctx.render(step[kind])
+        if spec is None:
+            spec = self.ctx.render(step[kind])
         if kind == "request":
             await self.request(spec, self.ctx.render(step.get("expect", {})), step.get("save", {}))
         elif kind == "eventually":

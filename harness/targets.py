@@ -23,21 +23,12 @@ import httpx
 from stubs.librelog import Settings, run_librelog
 from stubs.libretime import StubConfig, run_stub
 
+from .errors import ConfigError, HarnessError, ServiceUnreachable
 from .secrets import Masker
 
 SANDBOX_DAYS = 3
 DEFAULT_SANDBOX = date(2099, 1, 1)
 STUB_KEY = "harness-stub-key-7c1f"
-
-
-class HarnessError(Exception):
-    """The harness could not do its part (configuration, an unreachable service, a refused step)."""
-
-    harness_kind = "HARNESS ERROR"
-
-
-class ServiceUnreachable(HarnessError):
-    pass
 
 
 @dataclass
@@ -154,7 +145,7 @@ class LiveConfig:
         if not libretime_url:
             missing.insert(1, "LIBRETIME_URL (or LIBRETIME_API_URL)")
         if missing:
-            raise HarnessError(f"--target live needs {', '.join(missing)} in the environment")
+            raise ConfigError(f"--target live needs {', '.join(missing)} in the environment")
         from stubs.librelog.config import normalise_base_url
 
         return cls(
@@ -287,8 +278,24 @@ def env_sandbox(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise HarnessError(f"--sandbox-date must be YYYY-MM-DD, not {value!r}") from None
+        raise ConfigError(f"--sandbox-date must be YYYY-MM-DD, not {value!r}") from None
 
 
 def environment() -> dict[str, str]:
     return dict(os.environ)
+
+
+def check_reachable(config: LiveConfig, timeout_s: float = 5.0) -> None:
+    """Both services answer at all (before any scenario runs): otherwise one clear error, not forty failures."""
+    probes = (
+        ("LibreLog", config.librelog_url, "/health", "LIBRELOG_URL"),
+        ("LibreTime", config.libretime_url, "/api/v2/version", "LIBRETIME_URL"),
+    )
+    for name, base, path, variable in probes:
+        try:
+            httpx.get(base + path, timeout=timeout_s)
+        except httpx.TransportError as exc:
+            reason = str(exc) or type(exc).__name__
+            raise ConfigError(f"{name} at {base} ({variable}) is unreachable: {reason}") from None
+        except httpx.InvalidURL as exc:
+            raise ConfigError(f"{variable} is not a usable URL: {base!r} ({exc})") from None

@@ -84,7 +84,7 @@ docker-compose -f docker-compose.test.yml -f docker-compose.ci.yml up --no-build
   --abort-on-container-exit
 code=$?
 if [ -d "$OUT/allure-results" ] && [ -x .venv/bin/librelog-verify ]; then
-  .venv/bin/librelog-verify report --results "$OUT/allure-results" --out "$OUT" --history "$ROOT/reports/history/compose.jsonl" || code=1
+  .venv/bin/librelog-verify report --results "$OUT/allure-results" --out "$OUT" --history "$ROOT/reports/out/compose-history.jsonl" || code=1
 fi
 log "harness exit code $code; reports in $OUT"
 exit $code

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -160,3 +161,53 @@ async def stub_schedule(lt: httpx.AsyncClient, date: str, tz: str = "UTC") -> li
     read = (await lt.get("/api/v2/integration/schedule", params={"date": date, "timezone": tz})).json()
     in_day = {e["schedule_id"] for e in read["entries"]}
     return sorted((r["starts_at"], r["file"]) for r in rows if r["id"] in in_day)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served(db: Path, api_key: str, *, token: str | None = None) -> Iterator[dict[str, str]]:
+    """Both services as separate processes (``librelog-verify serve``), as a deployment runs them.
+
+    Yields the live target's environment: LIBRELOG_URL, LIBRETIME_URL, LIBRETIME_API_KEY and,
+    with a token, LIBRELOG_API_TOKEN (LibreLog then requires it).
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+
+    lt, ll = free_port(), free_port()
+    env = {**os.environ, "LIBRELOG_API_TOKEN": token or ""}
+    command = [sys.executable, "-m", "harness.cli", "serve", "--libretime-port", str(lt), "--librelog-port", str(ll)]
+    log = (db.parent / f"{db.stem}-serve.log").open("wb")  # a file: an unread pipe would block the server
+    proc = subprocess.Popen(
+        [*command, "--api-key", api_key, "--db", str(db)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    urls = {
+        "LIBRELOG_URL": f"http://127.0.0.1:{ll}",
+        "LIBRETIME_URL": f"http://127.0.0.1:{lt}",
+        "LIBRETIME_API_KEY": api_key,
+        **({"LIBRELOG_API_TOKEN": token} if token else {}),
+    }
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                httpx.get(urls["LIBRELOG_URL"] + "/health", timeout=0.5)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError("librelog-verify serve did not start") from None
+                time.sleep(0.1)
+        yield urls
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import httpx
 import pytest
 
 from harness.templating import Context, TemplateError
+from tests.conftest import served
 from tests.test_harness_plugin import MATCHES, PUBLISH, scenario
 
 CLI = [sys.executable, "-m", "harness.cli"]
@@ -39,11 +38,11 @@ def put(folder: Path, name: str, text: str) -> None:
 
 def test_validate_accepts_good_and_names_every_problem(tmp_path: Path) -> None:
     put(tmp_path, "good", scenario("good", PUBLISH + MATCHES))
-    assert cli("validate", cwd=tmp_path).stdout.strip() == "1 scenario(s) valid"
+    assert cli("validate", "scenarios", cwd=tmp_path).stdout.strip() == "1 scenario(s) valid"
     put(tmp_path, "hollow", scenario("hollow", PUBLISH))
     put(tmp_path, "twin", scenario("good", PUBLISH + MATCHES))
     put(tmp_path, "typo", scenario("typo", "\n  - librelog.get: {path: /tracks, expct: {status: 200}}\n"))
-    result = cli("validate", cwd=tmp_path)
+    result = cli("validate", "scenarios", cwd=tmp_path)
     assert result.returncode == 1
     out = result.stdout
     assert "scenarios/hollow.yaml:" in out and "hollow success: POST /logs/{{ log_id }}/publish" in out
@@ -53,12 +52,12 @@ def test_validate_accepts_good_and_names_every_problem(tmp_path: Path) -> None:
 
 def test_run_prints_a_summary_and_fails_on_any_failure(tmp_path: Path) -> None:
     put(tmp_path, "good", scenario("good", PUBLISH + MATCHES))
-    ok = cli("run", "--results", "results", cwd=tmp_path)
+    ok = cli("run", "--scenarios", "scenarios", "--results", "results", cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "PASSED" in ok.stdout and "1 passed, 0 failed, 0 skipped" in ok.stdout
     assert any((tmp_path / "results").glob("*-result.json"))
     put(tmp_path, "bad", scenario("bad", "\n  - libretime.file: {id: 1, expect: {track_title: nope}}\n"))
-    ko = cli("run", "--results", "results", cwd=tmp_path)
+    ko = cli("run", "--scenarios", "scenarios", "--results", "results", cwd=tmp_path)
     assert ko.returncode == 1
     assert "FAILED" in ko.stdout and "1 passed, 1 failed" in ko.stdout
 
@@ -77,51 +76,11 @@ def test_templates() -> None:
         ctx.render("{{ missing }}")
 
 
-def _free() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def deployment(tmp_path: Path) -> Iterator[dict[str, str]]:
     """Both services running as processes, as a live deployment would be."""
-    lt, ll = _free(), _free()
-    proc = subprocess.Popen(
-        [
-            *CLI,
-            "serve",
-            "--libretime-port",
-            str(lt),
-            "--librelog-port",
-            str(ll),
-            "--api-key",
-            "live-key-12345",
-            "--db",
-            str(tmp_path / "live.sqlite3"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    env = {
-        "LIBRELOG_URL": f"http://127.0.0.1:{ll}",
-        "LIBRETIME_URL": f"http://127.0.0.1:{lt}",
-        "LIBRETIME_API_KEY": "live-key-12345",
-    }
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(env["LIBRELOG_URL"] + "/health", timeout=0.5)
-            break
-        except httpx.TransportError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise AssertionError("serve did not start") from None
-            time.sleep(0.1)
-    try:
+    with served(tmp_path / "live.sqlite3", "live-key-12345") as env:
         yield env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 LIVE = (
@@ -137,7 +96,17 @@ LIVE = (
 def test_live_target_runs_inside_the_sandbox_and_cleans_up(tmp_path: Path, deployment: dict[str, str]) -> None:
     put(tmp_path, "live", LIVE)
     result = cli(
-        "run", "--target", "live", "--results", "results", "--sandbox-date", "2098-02-03", cwd=tmp_path, env=deployment
+        "run",
+        "--scenarios",
+        "scenarios",
+        "--target",
+        "live",
+        "--results",
+        "results",
+        "--sandbox-date",
+        "2098-02-03",
+        cwd=tmp_path,
+        env=deployment,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
@@ -150,7 +119,9 @@ def test_live_target_runs_inside_the_sandbox_and_cleans_up(tmp_path: Path, deplo
 
 def test_live_target_refuses_to_write_outside_the_sandbox(tmp_path: Path, deployment: dict[str, str]) -> None:
     put(tmp_path, "live", LIVE.replace('"{{ sandbox_date }}"', '"2026-11-25"'))
-    result = cli("run", "--target", "live", "--results", "results", cwd=tmp_path, env=deployment)
+    result = cli(
+        "run", "--scenarios", "scenarios", "--target", "live", "--results", "results", cwd=tmp_path, env=deployment
+    )
     assert result.returncode == 1
     assert "only creates logs on its sandbox dates" in result.stdout
     assert httpx.get(deployment["LIBRELOG_URL"] + "/logs").json()["total"] == 0
@@ -165,8 +136,104 @@ def test_live_target_refuses_an_occupied_sandbox(tmp_path: Path, deployment: dic
     )
     assert occupied.status_code == 200
     put(tmp_path, "live", LIVE)
-    result = cli("run", "--target", "live", "--results", "results", cwd=tmp_path, env=deployment)
+    result = cli(
+        "run", "--scenarios", "scenarios", "--target", "live", "--results", "results", cwd=tmp_path, env=deployment
+    )
     assert result.returncode == 1
     assert "already holds 1 schedule rows around the sandbox date" in result.stdout
     rows = httpx.get(deployment["LIBRETIME_URL"] + "/api/v2/schedule", headers=headers).json()
     assert len(rows) == 1  # what was there is untouched
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (("validate", "/no/such/file.yaml"), 2, "/no/such/file.yaml: no such file or folder"),
+        (("run", "--scenarios", "/no/such/folder"), 2, "scenario folder /no/such/folder does not exist"),
+        (("run", "--scenarios", "empty"), 3, "nothing was verified: no scenario files (*.yaml) in empty"),
+        (("run", "--target", "live"), 2, "--target live needs LIBRELOG_URL"),
+        (("run", "--target", "live", "--sandbox-date", "soon"), 2, "--sandbox-date must be YYYY-MM-DD"),
+        (("run", "--target", "bogus"), 2, "invalid choice: 'bogus'"),
+        (("catalog", "--write", "NOPE.md"), 2, "NOPE.md: no such file"),
+        (("report", "--results", "nothing-here"), 2, "no Allure results in nothing-here"),
+    ],
+)
+def test_usage_problems_are_one_line_and_a_documented_exit_code(
+    tmp_path: Path, args: tuple[str, ...], code: int, says: str
+) -> None:
+    (tmp_path / "empty").mkdir()
+    env = {name: "" for name in ("LIBRELOG_URL", "LIBRETIME_URL", "LIBRETIME_API_URL", "LIBRETIME_API_KEY")}
+    result = cli(*args, cwd=tmp_path, env=env)
+    assert result.returncode == code, result.stdout + result.stderr
+    assert says in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "reports").exists()  # nothing written, nothing that looks like a verification
+
+
+def test_unreadable_scenarios_stop_the_run_before_anything_runs(tmp_path: Path) -> None:
+    put(tmp_path, "broken", "id: broken\ntitle: [unclosed\n")
+    result = cli("run", "--scenarios", "scenarios", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "scenarios/broken.yaml:3: not valid YAML" in result.stdout
+    assert "nothing was run" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_deployment_is_one_error_before_any_scenario(tmp_path: Path) -> None:
+    put(tmp_path, "live", LIVE)
+    env = {
+        "LIBRELOG_URL": "http://127.0.0.1:9",
+        "LIBRETIME_URL": "http://127.0.0.1:9",
+        "LIBRETIME_API_KEY": "live-key-12345",
+    }
+    result = cli("run", "--scenarios", "scenarios", "--target", "live", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "librelog-verify: error: LibreLog at http://127.0.0.1:9 (LIBRELOG_URL) is unreachable"
+    )
+    assert "live-key-12345" not in result.stdout + result.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_run_whose_scenarios_all_skip_verified_nothing(tmp_path: Path) -> None:
+    put(
+        tmp_path,
+        "compose-only",
+        scenario("compose-only", "\n  - docker.network: {name: libretime, services: [api]}\n").replace(
+            "targets: [stub]", "targets: [compose]"
+        ),
+    )
+    result = cli("run", "--scenarios", "scenarios", cwd=tmp_path)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "all 1 selected scenario(s) were skipped on the stub target" in result.stderr
+    assert not (tmp_path / "reports" / "out" / "verification-report.md").exists()
+
+
+def test_scenario_folders_add_to_the_builtin_suite(tmp_path: Path) -> None:
+    put(tmp_path, "mine", scenario("mine-publishes", PUBLISH + MATCHES))
+    result = cli(
+        "run",
+        "--scenarios",
+        "builtin",
+        "--scenarios",
+        "scenarios",
+        "-k",
+        "mine-publishes or publish-day-v2",
+        "--no-report",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed, 0 failed" in result.stdout
+
+
+def test_pytest_asyncio_stays_quiet_wherever_the_plugin_is_installed(tmp_path: Path) -> None:
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    assert 1 + 1 == 2\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+    assert "asyncio_default_fixture_loop_scope" not in result.stdout + result.stderr
