@@ -188,3 +188,56 @@ async def test_two_logs_of_one_day_published_at_once_never_mix(
     held = await stub_schedule(client, DAY)
     candidates = [[(f"{DAY}T{e['start']}Z", e["libretime_id"]) for e in log["entries"]] for log in (north, south)]
     assert held in candidates
+
+
+async def test_media_libretime_does_not_hold_is_refused_before_anything_is_sent(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await synced(ll, client)  # files 1-14 are in LibreLog's library
+    await client.delete("/__stub__/journal")
+    entries = [
+        {"start": "06:00:00", "libretime_id": 2},
+        {"start": "07:00:00", "libretime_id": 999},  # never synced, and LibreTime has no such file
+        {"start": "08:00:00", "libretime_id": 998},
+    ]
+    log = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    body = response.json()
+    assert response.status_code == 400, body
+    assert body["error"] == "validation_failed"
+    assert body["details"]["fields"] == ["entries[1]", "entries[2]"]
+    assert "LibreTime has no media 999" in body["details"]["errors"][0]["message"]
+    journal = (await client.get("/__stub__/journal")).json()["requests"]
+    # LibreTime was asked about the two unknown ids, once each, and received nothing else.
+    assert sorted((r["method"], r["path"]) for r in journal) == [
+        ("GET", "/api/v2/files/998"),
+        ("GET", "/api/v2/files/999"),
+    ]
+    assert await stub_schedule(client, DAY) == []
+    assert (await ll.get(f"/logs/{log['id']}")).json()["status"] == "draft"
+
+
+async def test_media_never_synced_but_held_by_libretime_is_published(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    await seed(client, {"fixture": "small"})  # LibreLog never synced: its library is empty
+    log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 3}]})).json()
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    assert response.status_code == 200, response.text
+    assert await stub_schedule(client, DAY) == [(f"{DAY}T06:00:00Z", 3)]
+    lookups = (await client.get("/__stub__/journal", params={"method": "GET", "path": "/api/v2/files/3"})).json()
+    assert lookups["count"] == (1 if flavor == "integration" else 2)  # v2 reads the file's cues once more
+
+
+async def test_a_wrong_base_url_is_not_mistaken_for_missing_media(
+    client: httpx.AsyncClient, stub: object, tmp_path: object
+) -> None:
+    from stubs.librelog import run_librelog
+    from tests.conftest import librelog_settings_for
+
+    await seed(client, {"fixture": "small"})
+    settings = librelog_settings_for(stub.base_url + "/not-libretime", tmp_path)  # type: ignore[attr-defined]
+    async with run_librelog(settings) as running, httpx.AsyncClient(base_url=running.base_url) as ll:
+        log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 3}]})).json()
+        response = await ll.post(f"/logs/{log['id']}/publish")
+    assert (response.status_code, response.json()["error"]) == (502, "libretime_rejected")

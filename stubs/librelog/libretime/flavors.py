@@ -87,6 +87,27 @@ class Flavor(Protocol):
 
     async def day_schedule(self, day: date, tz_name: str) -> list[dict[str, Any]]: ...
 
+    async def media_exists(self, media_id: int) -> bool: ...
+
+
+async def media_exists(client: LibreTimeClient, media_id: int) -> bool:
+    """Whether LibreTime holds file ``media_id`` (stock ``/api/v2/files/{id}``, on either flavour).
+
+    Only LibreTime's own "no such file" (a 404 with DRF's ``detail``) means absent: a 404 page from
+    a wrong base URL is an error, or a misconfiguration would read as "every file is missing".
+    """
+    path = f"/api/v2/files/{media_id}"
+    response = await client.request("GET", path, expect=(200, 404))
+    if response.status_code == 200:
+        return True
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and "detail" in body:
+        return False
+    raise client.status_error("GET", path, response)
+
 
 def _seconds(text: Any) -> float | None:
     """LibreTime duration text (``HH:MM:SS[.ffffff]``, maybe ``D HH:MM:SS``) → seconds."""
@@ -202,6 +223,9 @@ class IntegrationFlavor:
         if not isinstance(entries, list):
             raise _bad_shape(path, "an entries list")
         return [{"start": e.get("start"), "end": e.get("end"), "media_id": e.get("media_id")} for e in entries]
+
+    async def media_exists(self, media_id: int) -> bool:
+        return await media_exists(self.client, media_id)
 
 
 def _media_from_library(item: Any) -> MediaItem:
@@ -475,6 +499,9 @@ class V2Flavor:
         assert tz is not None
         rows = await self._rows_starting_in(*timeconv.day_bounds(day, tz))
         return [{"start": r["starts_at"], "end": r.get("ends_at"), "media_id": r.get("file")} for r in rows]
+
+    async def media_exists(self, media_id: int) -> bool:
+        return await media_exists(self.client, media_id)
 
 
 def _duration(seconds: float) -> str:

@@ -1,13 +1,16 @@
 """Publishing a log (or one hour of it) to LibreTime.
 
-Every entry must resolve to a LibreTime media id — an unresolved one is a 400 that names it,
-never a silent drop. Station-local starts become UTC instants through zoneinfo. Publishes of the
-same LibreTime day are serialised, so two at once cannot leave a mixed schedule.
+Every entry must resolve to a media id LibreTime holds — an unresolved one, or one LibreTime does
+not know, is a 400 that names it before anything is written, never a silent drop or a half-sent
+day. Station-local starts become UTC instants through zoneinfo. Publishes of the same LibreTime
+day are serialised, so two at once cannot leave a mixed schedule.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -41,6 +44,15 @@ async def publish(
             if (reason := unresolved(e)) is not None:
                 errors.add(f"entries[{e['position']}]", reason)
         errors.raise_if_any("Entries without a LibreTime media id cannot be published; nothing was sent.")
+        absent = await unknown_media(db, flavor, (e["libretime_id"] for e in chosen))
+        for e in chosen:
+            if e["libretime_id"] in absent:
+                errors.add(
+                    f"entries[{e['position']}]",
+                    f"{e['start']}: LibreTime has no media {e['libretime_id']} (not in LibreLog's track library,"
+                    " and LibreTime answered 404): sync tracks or fix the entry.",
+                )
+        errors.raise_if_any("Entries whose media LibreTime does not hold cannot be published; nothing was sent.")
         entries = [
             PublishEntry(
                 start=timeconv.to_utc(day, timeconv.parse_clock(e["start"]), tz, e["fold"]),  # type: ignore[arg-type]
@@ -68,3 +80,35 @@ async def publish(
     if hour is not None:
         result["hour"] = hour
     return result
+
+
+LOOKUPS_AT_ONCE = 8
+
+
+async def unknown_media(db: Database, flavor: Flavor, media_ids: Iterable[int]) -> set[int]:
+    """Media ids neither LibreLog's library (synced tracks, uploaded voice tracks) nor LibreTime knows.
+
+    Ids in the library are trusted without a request; LibreTime is asked once per other id.
+    """
+    wanted = set(media_ids)
+    if not wanted:
+        return set()
+    ids = json.dumps(sorted(wanted))  # one bound parameter, however long the log
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT libretime_id FROM tracks WHERE libretime_id IN (SELECT value FROM json_each(?))"
+            " UNION SELECT libretime_id FROM voice_tracks WHERE libretime_id IN (SELECT value FROM json_each(?))",
+            (ids, ids),
+        ) as cur,
+    ):
+        known = {row[0] for row in await cur.fetchall()}
+    gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+
+    async def absent(media_id: int) -> bool:
+        async with gate:
+            return not await flavor.media_exists(media_id)
+
+    asked = sorted(wanted - known)
+    answers = await asyncio.gather(*(absent(media_id) for media_id in asked))
+    return {media_id for media_id, missing in zip(asked, answers, strict=True) if missing}
