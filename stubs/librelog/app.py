@@ -47,7 +47,9 @@ async def error_middleware(request: web.Request, handler: web.RequestHandler) ->
             "message": f"{request.method} is not allowed on {request.path}.",
             "details": {"allowed": sorted(exc.allowed_methods)},
         }
-        return json_response(body, 405)
+        response = json_response(body, 405)
+        response.headers["Allow"] = ", ".join(sorted(exc.allowed_methods))  # RFC 9110 requires it on a 405
+        return response
     except web.HTTPException:
         raise
     except Exception as exc:

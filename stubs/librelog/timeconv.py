@@ -11,8 +11,16 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_CLOCK = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
-_HOUR = re.compile(r"^(\d{1,2})(?::00)?$")
+# What LibreLog accepts from its clients, exactly: the same patterns are published in its OpenAPI
+# document, so a value the document rules out is always a 400 (ASCII digits only, no padding).
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+HOUR_PATTERN = r"^([01]?[0-9]|2[0-3])(:00)?$"
+INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?$"
+_DATE = re.compile(DATE_PATTERN)
+_CLOCK = re.compile(CLOCK_PATTERN)
+_HOUR = re.compile(HOUR_PATTERN)
+_INSTANT = re.compile(INSTANT_PATTERN)
 
 
 class NonexistentTime(ValueError):
@@ -28,15 +36,10 @@ def zone(name: str) -> ZoneInfo | None:
 
 def parse_clock(text: object) -> time | None:
     """``HH:MM:SS`` (or ``HH:MM``) within one day, else None."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not _CLOCK.match(text):
         return None
-    match = _CLOCK.match(text.strip())
-    if not match:
-        return None
-    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
-    if hour > 23 or minute > 59 or second > 59:
-        return None
-    return time(hour, minute, second)
+    hour, minute, *second = (int(part) for part in text.split(":"))
+    return time(hour, minute, second[0] if second else 0)
 
 
 def parse_hour(value: object) -> int | None:
@@ -45,10 +48,8 @@ def parse_hour(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value if 0 <= value <= 23 else None
-    if isinstance(value, str):
-        match = _HOUR.match(value.strip())
-        if match and 0 <= int(match[1]) <= 23:
-            return int(match[1])
+    if isinstance(value, str) and _HOUR.match(value):
+        return int(value.split(":")[0])
     return None
 
 
@@ -98,9 +99,17 @@ def parse_instant(text: object) -> datetime | None:
 
 
 def parse_date(text: object) -> date | None:
-    if not isinstance(text, str):
+    """``YYYY-MM-DD`` and nothing else (Python alone would also take ``20260101`` or week dates)."""
+    if not isinstance(text, str) or not _DATE.match(text):
         return None
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
+        return date.fromisoformat(text)
+    except ValueError:  # 2026-02-30
         return None
+
+
+def parse_client_instant(text: object) -> datetime | None:
+    """An ISO 8601 datetime from a client, in the one shape the API documents (naive means UTC)."""
+    if not isinstance(text, str) or not _INSTANT.match(text):
+        return None
+    return parse_instant(text)

@@ -18,3 +18,11 @@ def map_type(code: str | None) -> tuple[str, str | None]:
     if key in ALIASES:
         return ALIASES[key], None
     return DEFAULT, f"unknown track type {code!r}"
+
+
+def parse_type(value: object) -> str | None:
+    """A LibreLog type code given by a client, any ASCII letter case (``"ı".upper()`` is ``"I"``:
+    without the ASCII check "lın" would pass as LIN); None when it is not one."""
+    if isinstance(value, str) and value.isascii() and value.upper() in TYPES:
+        return value.upper()
+    return None

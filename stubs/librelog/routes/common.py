@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .. import ids
 from ..errors import NotFound, invalid
 
 
@@ -28,20 +29,17 @@ async def read_json(request: web.Request, *, required: bool = True) -> Any:
 
 def path_id(request: web.Request, name: str = "id") -> int:
     raw = request.match_info[name]
-    try:
-        return int(raw)
-    except ValueError:
-        raise NotFound(f"No such {name}: {raw!r}.") from None
+    value = ids.path_id(raw)
+    if value is None:
+        raise NotFound(f"No such {name}: {raw[:40]!r}.")
+    return value
 
 
 def query_int(request: web.Request, name: str, default: int, *, low: int, high: int) -> int:
     raw = request.query.get(name)
-    if raw in (None, ""):
+    if raw is None:  # present but empty is a value, and not an integer
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise invalid(name, f"An integer from {low} to {high}.") from None
-    if not low <= value <= high:
+    value = ids.query_int(raw)
+    if value is None or not low <= value <= high:
         raise invalid(name, f"An integer from {low} to {high}.")
     return value

@@ -20,7 +20,7 @@ async def create_log(request: web.Request) -> web.StreamResponse:
 
 
 async def list_logs(request: web.Request) -> web.StreamResponse:
-    day = request.query.get("date") or None
+    day = request.query.get("date")
     if day is not None and parse_date(day) is None:
         raise invalid("date", "A date YYYY-MM-DD.")
     return json_response(await logs.list_logs(request.app[DB], day))

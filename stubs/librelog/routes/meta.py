@@ -20,7 +20,7 @@ async def health(request: web.Request) -> web.StreamResponse:
 
 
 async def openapi(request: web.Request) -> web.StreamResponse:
-    return json_response(document())
+    return json_response(document(request.app[RUNTIME].settings))
 
 
 def test_settings(base: Settings, raw: Any) -> Settings:

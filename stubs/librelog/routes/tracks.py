@@ -2,27 +2,27 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from .. import ids
 from ..appkeys import DB
 from ..errors import invalid
 from ..services import tracks
-from ..typemap import TYPES
+from ..typemap import TYPES, parse_type
 from .common import json_response, path_id, query_int, read_json
 
 
 async def list_tracks(request: web.Request) -> web.StreamResponse:
     q = request.query
-    if q.get("type") and q["type"].upper() not in TYPES:
+    if "type" in q and parse_type(q["type"]) is None:
         raise invalid("type", f"One of {', '.join(TYPES)}.")
     libretime_id = None
-    if q.get("libretime_id"):
-        try:
-            libretime_id = int(q["libretime_id"])
-        except ValueError:
-            raise invalid("libretime_id", "An integer.") from None
+    if "libretime_id" in q:
+        libretime_id = ids.path_id(q["libretime_id"])
+        if libretime_id is None:
+            raise invalid("libretime_id", f"An integer from 1 to {ids.MAX_ID}.")
     return json_response(
         await tracks.list_tracks(
             request.app[DB],
-            type_=q.get("type") or None,
+            type_=q.get("type"),
             search=q.get("search") or None,
             libretime_id=libretime_id,
             limit=query_int(request, "limit", 100, low=1, high=1000),

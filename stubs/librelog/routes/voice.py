@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ..appkeys import DB, LOCKS, RUNTIME, VOICE_DIR
 from ..errors import invalid
@@ -11,9 +12,13 @@ from .common import json_response, path_id
 async def upload(request: web.Request) -> web.StreamResponse:
     if request.content_type != "multipart/form-data":
         raise invalid("file", "Send multipart/form-data with an audio file in the 'file' field.")
-    received = await voice.receive(
-        await request.multipart(), request.app[VOICE_DIR], request.app[RUNTIME].settings.max_upload_bytes
-    )
+    try:
+        received = await voice.receive(
+            await request.multipart(), request.app[VOICE_DIR], request.app[RUNTIME].settings.max_upload_bytes
+        )
+    except (ValueError, HttpProcessingError) as exc:  # no boundary, a part aiohttp cannot parse
+        reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise invalid("body", f"Not a readable multipart/form-data body: {reason[:200]}") from None
     return json_response(await voice.create_voice(request.app[DB], request.app[VOICE_DIR], received), status=201)
 
 

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from .. import timeconv
+from .. import ids, timeconv
 from ..db import Database, utcnow
 from ..errors import Conflict, FieldErrors, LogLocked, NotFound, invalid
-from ..typemap import TYPES
+from ..typemap import TYPES, parse_type
 
 ENTRY_COLUMNS = (
     "position, start, fold, hour, type, title, track_id, libretime_id, voice_track_id, duration_s, hard_start"
@@ -41,7 +41,7 @@ class EntryIn:
 
 
 def _positive_int(value: Any) -> bool:
-    return type(value) is int and value > 0
+    return ids.is_id(value)
 
 
 def parse_entries(
@@ -59,7 +59,7 @@ def parse_entries(
             continue
         clock = timeconv.parse_clock(raw.get("start"))
         fold = raw.get("fold", 0)
-        if fold not in (0, 1) or isinstance(fold, bool):
+        if type(fold) is not int or fold not in (0, 1):
             errors.add(f"{where}.fold", "Must be 0 or 1 (1 = the second occurrence of a repeated time).")
             fold = 0
         instant = None
@@ -77,19 +77,17 @@ def parse_entries(
         refs = {k: raw.get(k) for k in ("track_id", "libretime_id", "voice_track_id") if raw.get(k) is not None}
         for key, value in refs.items():
             if not _positive_int(value):
-                errors.add(f"{where}.{key}", "Must be a positive integer.")
+                errors.add(f"{where}.{key}", f"Must be an integer from 1 to {ids.MAX_ID}.")
         if "track_id" in refs and "voice_track_id" in refs:
             errors.add(where, "Give a track_id or a voice_track_id, not both.")
         type_ = raw.get("type")
-        if type_ is not None and (not isinstance(type_, str) or type_.upper() not in TYPES):
+        if type_ is not None and parse_type(type_) is None:
             errors.add(f"{where}.type", f"Must be one of {', '.join(TYPES)}.")
         title = raw.get("title")
         if title is not None and not isinstance(title, str):
             errors.add(f"{where}.title", "Must be a string.")
         duration = raw.get("duration_s")
-        if duration is not None and (
-            isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration < 0
-        ):
+        if duration is not None and not ids.is_seconds(duration):
             errors.add(f"{where}.duration_s", "Must be a number of seconds, 0 or more.")
         hard_start = raw.get("hard_start", False)
         if not isinstance(hard_start, bool):
@@ -100,7 +98,7 @@ def parse_entries(
                 "start": clock.isoformat() if clock else None,
                 "fold": fold,
                 "instant": instant,
-                "type": type_.upper() if isinstance(type_, str) else None,
+                "type": parse_type(type_),
                 "title": title,
                 "duration_s": duration,
                 "hard_start": hard_start is True,

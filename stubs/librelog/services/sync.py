@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .. import timeconv
+from .. import ids, timeconv
 from ..config import Settings
 from ..db import Database, row_dict, utcnow
 from ..errors import FieldErrors
@@ -28,19 +28,13 @@ MAX_BATCH = 1000
 def sync_params(limit_raw: str | None, batch_raw: str | None) -> tuple[int | None, int]:
     errors = FieldErrors()
     limit = batch = None
-    if limit_raw not in (None, ""):
-        try:
-            limit = int(limit_raw)  # type: ignore[arg-type]
-        except ValueError:
-            limit = -1
-        if limit < 1:
-            errors.add("limit", "A positive integer (the most tracks to process).")
-    if batch_raw not in (None, ""):
-        try:
-            batch = int(batch_raw)  # type: ignore[arg-type]
-        except ValueError:
-            batch = -1
-        if not 1 <= batch <= MAX_BATCH:
+    if limit_raw is not None:
+        limit = ids.query_int(limit_raw)
+        if limit is None or not 1 <= limit <= ids.MAX_ID:
+            errors.add("limit", f"An integer from 1 to {ids.MAX_ID} (the most tracks to process).")
+    if batch_raw is not None:
+        batch = ids.query_int(batch_raw)
+        if batch is None or not 1 <= batch <= MAX_BATCH:
             errors.add("batch_size", f"An integer from 1 to {MAX_BATCH} (tracks per page).")
     errors.raise_if_any()
     return limit, batch or 500
@@ -214,15 +208,15 @@ async def list_history(db: Database, start_raw: str | None, end_raw: str | None,
     assert tz is not None
     bounds: list[str | None] = []
     for name, raw, is_end in (("start", start_raw, False), ("end", end_raw, True)):
-        if raw in (None, ""):
+        if raw is None:
             bounds.append(None)
             continue
         day = timeconv.parse_date(raw)
-        if day is not None and "T" not in raw:  # type: ignore[operator]
+        if day is not None:
             edge = timeconv.day_bounds(day, tz)[1 if is_end else 0]
             bounds.append(timeconv.iso_z(edge - timedelta(microseconds=1) if is_end else edge))
             continue
-        instant = timeconv.parse_instant(raw)
+        instant = timeconv.parse_client_instant(raw)
         if instant is None:
             errors.add(name, "A date YYYY-MM-DD (station-local) or an ISO 8601 datetime.")
         bounds.append(timeconv.iso_z(instant) if instant else None)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import ids
 from ..db import Database, row_dict, utcnow
 from ..errors import Conflict, FieldErrors, NotFound
-from ..typemap import TYPES
+from ..typemap import TYPES, parse_type
 
 COLUMNS = (
     "id, libretime_id, title, artist, album, genre, type, duration_s, filepath, mime, md5, "
@@ -60,22 +61,22 @@ def validate_track(body: Any) -> dict[str, Any]:
     else:
         clean["title"] = title.strip()
     type_ = body.get("type", "MUS")
-    if not isinstance(type_, str) or type_.upper() not in TYPES:
+    if parse_type(type_) is None:
         errors.add("type", f"Must be one of {', '.join(TYPES)}.")
     else:
-        clean["type"] = type_.upper()
+        clean["type"] = parse_type(type_)
     for name in ("artist", "album", "genre", "filepath", "mime", "md5"):
         value = body.get(name)
         if value is not None and not isinstance(value, str):
             errors.add(name, "Must be a string.")
         clean[name] = value
     duration = body.get("duration_s")
-    if duration is not None and (isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration < 0):
+    if duration is not None and not ids.is_seconds(duration):
         errors.add("duration_s", "Must be a number of seconds, 0 or more.")
     clean["duration_s"] = duration
     libretime_id = body.get("libretime_id")
-    if libretime_id is not None and (type(libretime_id) is not int or libretime_id < 1):
-        errors.add("libretime_id", "Must be a positive integer.")
+    if libretime_id is not None and not ids.is_id(libretime_id):
+        errors.add("libretime_id", f"Must be an integer from 1 to {ids.MAX_ID}.")
     clean["libretime_id"] = libretime_id
     errors.raise_if_any()
     return clean

@@ -40,7 +40,8 @@ COLUMNS = (
     " status, libretime_id, uploaded_at, created_at"
 )
 TEXT_LIMITS = {"title": 512, "description": 512, "artist_name": 512, "genre": 64, "break": 16, "hour": 8}
-_BREAK = re.compile(r"^[A-Za-z0-9]{1,8}$")
+BREAK_PATTERN = r"^[A-Za-z0-9]{0,8}$"
+_BREAK = re.compile(BREAK_PATTERN)
 
 
 @dataclass
@@ -120,7 +121,7 @@ async def create_voice(db: Database, voice_dir: Path, received: Received) -> dic
         hour = parse_hour(fields["hour"])
         if hour is None:
             errors.add("hour", "An hour from 0 to 23.")
-    brk = fields.get("break", "").strip()
+    brk = fields.get("break", "")
     if brk and not _BREAK.match(brk):
         errors.add("break", "Letters or digits only, e.g. A.")
     if brk and hour is None and not errors.has("hour"):
