@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from .errors import drf_detail
 
@@ -58,7 +59,15 @@ async def parse_body(request: web.Request) -> Body:
         except (ValueError, UnicodeDecodeError) as exc:
             raise drf_detail(400, f"JSON parse error - {exc}") from None
     elif media_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        posted = await request.post()
+        try:
+            posted = await request.post()
+        except (ValueError, HttpProcessingError, UnicodeDecodeError) as exc:
+            # Django's MultiPartParser refuses a body it cannot split; DRF answers 400 with its reason.
+            boundary = request.content_type == "multipart/form-data" and "boundary=" not in request.headers.get(
+                "Content-Type", ""
+            )
+            reason = "Invalid boundary in multipart: None" if boundary else (str(exc) or type(exc).__name__)
+            raise drf_detail(400, f"Multipart form parse error - {reason}") from None
         data: dict[str, Any] = {}
         files: dict[str, UploadedFile] = {}
         for key, value in posted.items():  # last value wins, like QueryDict.__getitem__

@@ -1,0 +1,48 @@
+"""Schemathesis checks for fuzzing the LibreTime stub (loaded through ``SCHEMATHESIS_HOOKS``).
+
+The stub answers 500 exactly where upstream LibreTime does: that fidelity is the point of it. So
+the fuzz run does not use ``not_a_server_error`` as is, but this check, which accepts a 500 only
+for the upstream crashes the stub mirrors on purpose (LIBRETIME.md) and fails on any other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import schemathesis
+
+_LIBRARY = re.compile(r"^/api/v2/libraries/[^/]+$")
+_SCHEDULE_ROW = re.compile(r"^/api/v2/schedule/[^/]+$")
+
+
+def _fields(case: Any) -> dict[str, Any]:
+    body = case.body
+    if isinstance(body, (str, bytes)):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return {}
+    return body if isinstance(body, dict) else {}
+
+
+def upstream_crash(method: str, path: str, fields: dict[str, Any]) -> str | None:
+    """Which upstream 500 this request reproduces, or None."""
+    if method == "POST" and path == "/api/v2/libraries" and fields.get("description") is None:
+        return "a track type without description (NOT NULL column the serializer lets through)"
+    if method == "DELETE" and _LIBRARY.match(path):
+        return "deleting a track type that files still use (ProtectedError)"
+    if method in ("PUT", "PATCH") and _SCHEDULE_ROW.match(path) and "starts_at" in fields:
+        return "changing a schedule row's starts_at (saved, then the response fails)"
+    return None
+
+
+@schemathesis.check
+def stub_server_error_is_upstreams(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A 5xx from the stub is a stub bug unless upstream LibreTime crashes the same way."""
+    if response.status_code < 500:
+        return None
+    if response.status_code == 500 and upstream_crash(case.method.upper(), case.formatted_path, _fields(case)):
+        return None
+    raise AssertionError(f"{response.status_code} from the stub on {case.method.upper()} {case.formatted_path}")
