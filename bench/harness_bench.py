@@ -1,4 +1,4 @@
-"""Harness overhead (issue 4 targets). Not a test: run it by hand.
+"""Harness overhead against its targets. Not a test: run it by hand.
 
     .venv/bin/python bench/harness_bench.py [--steps 200] [--skip-tavern]
 

@@ -1,4 +1,4 @@
-"""LibreLog end to end against the stub (issue 3 targets). Not a test: run it by hand.
+"""LibreLog end to end against the stub, against its targets. Not a test: run it by hand.
 
     .venv/bin/python bench/librelog_bench.py [--files 100000]
 

@@ -1,4 +1,4 @@
-"""Throughput and latency of the LibreTime stub (issue 2 targets). Not a test: run it by hand.
+"""Throughput and latency of the LibreTime stub, against its targets. Not a test: run it by hand.
 
     .venv/bin/python bench/stub_bench.py [--requests 3000] [--files 100000]
 
