@@ -17,7 +17,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -316,14 +316,21 @@ def catalog(args: argparse.Namespace) -> int:
     return OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (exit 2) that says where help is, like every other."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{PROG}: error: {message} (see {self.prog} --help)\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog=PROG,
         description="Verify LibreLog → LibreTime by its effects.",
         epilog="exit codes: 0 verified, 1 a scenario failed, 2 usage or configuration problem, 3 nothing verified",
     )
     top.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     scenarios_help = f"a scenario folder (repeatable; default: the built-in suite, named {BUILTIN!r})"
     r = sub.add_parser("run", help="run the scenarios (default: the built-in suite against the embedded stubs)")
     r.add_argument("--target", choices=("stub", "live", "compose"), default="stub")

@@ -155,6 +155,8 @@ def test_live_target_refuses_an_occupied_sandbox(tmp_path: Path, deployment: dic
         (("run", "--target", "live", "--sandbox-date", "soon"), 2, "--sandbox-date must be YYYY-MM-DD"),
         (("run", "--target", "bogus"), 2, "invalid choice: 'bogus'"),
         (("catalog", "--write", "NOPE.md"), 2, "NOPE.md: no such file"),
+        (("run", "-n"), 2, "argument -n/--workers: expected one argument"),
+        ((), 2, "the following arguments are required: command"),
         (("report", "--results", "nothing-here"), 2, "no Allure results in nothing-here"),
     ],
 )
@@ -166,6 +168,7 @@ def test_usage_problems_are_one_line_and_a_documented_exit_code(
     result = cli(*args, cwd=tmp_path, env=env)
     assert result.returncode == code, result.stdout + result.stderr
     assert says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1  # one line, whatever went wrong
     assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / "reports").exists()  # nothing written, nothing that looks like a verification
 
