@@ -152,3 +152,133 @@ async def file_check(target: Target, spec: dict[str, Any], rec: Recorder) -> Non
             )
     if problems:
         raise ExpectationFailed(f"LibreTime file {file_id}: " + "; ".join(problems))
+
+
+async def _all_tracks(target: Target) -> dict[int, dict[str, Any]]:
+    """LibreLog's whole track library, by LibreTime id (paged reads of GET /tracks)."""
+    tracks: dict[int, dict[str, Any]] = {}
+    offset = 0
+    while True:
+        page = await _json(target.librelog, "/tracks", {"limit": 1000, "offset": offset})
+        for track in page["items"]:
+            if track.get("libretime_id") is not None:
+                tracks[track["libretime_id"]] = track
+        offset += len(page["items"])
+        if not page["items"] or offset >= page["total"]:
+            return tracks
+
+
+def _length_s(text: str | None) -> float | None:
+    if not text:
+        return None
+    hours, minutes, seconds = text.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+async def tracks_match_libretime(target: Target, spec: dict[str, Any], rec: Recorder) -> None:
+    """After a track sync: LibreLog holds LibreTime's visible files, the first ``limit`` by id
+    (all of them without one), with their metadata; the sync's own count agrees."""
+    files = sorted(
+        (f for f in await _json(target.libretime, "/api/v2/files") if f.get("hidden") is not True),
+        key=lambda f: f["id"],
+    )
+    limit = spec.get("limit")
+    expected = files[:limit] if limit else files
+    tracks = await _all_tracks(target)
+    rows, problems = [], []
+    for f in expected:
+        track = tracks.get(f["id"])
+        checks = {
+            "in LibreLog": track is not None,
+            "title": track is not None and (not f.get("track_title") or track["title"] == f["track_title"]),
+            "md5": track is not None and track.get("md5") == f.get("md5"),
+            "duration": track is not None
+            and (
+                _length_s(f.get("length")) is None
+                or abs((track.get("duration_s") or 0) - (_length_s(f.get("length")) or 0)) < 0.001
+            ),
+        }
+        rows.append([f["id"], f.get("track_title"), *("✓" if ok else "✗" for ok in checks.values())])
+        bad = [name for name, ok in checks.items() if not ok]
+        if bad:
+            problems.append(f"file {f['id']} ({f.get('track_title')!r}): {', '.join(bad)}")
+    rec.table(
+        f"LibreTime files (first {limit or len(files)} of {len(files)} visible) vs LibreLog's tracks",
+        ["file id", "title", "in LibreLog", "title", "md5", "duration"],
+        rows,
+    )
+    if "processed" in spec and spec["processed"] != len(expected):
+        problems.append(f"the sync reported {spec['processed']} processed, LibreTime's own list gives {len(expected)}")
+    if problems:
+        raise ExpectationFailed(
+            f"{len(problems)} of {len(expected)} LibreTime files are not in LibreLog as they are"
+            f" in LibreTime: " + "; ".join(problems[:5])
+        )
+
+
+def _loopback(url: str) -> bool:
+    host = httpx.URL(url).host
+    return host == "localhost" or host.startswith(("127.", "::1")) or host in ("0.0.0.0", "")  # noqa: S104
+
+
+async def librelog_placement(target: Target, rec: Recorder) -> None:
+    """LibreLog's LibreTime URL suits where LibreLog runs: a loopback URL is right only for a LibreLog
+    on the harness's own machine outside containers; in a container it names the container itself."""
+    config = await _json(target.librelog, "/sync/libretime/config")
+    url = config.get("api_url")
+    if not url:
+        raise ExpectationFailed("LibreLog has no LibreTime URL configured")
+    librelog_local = _loopback(target.librelog_url)
+    in_containers = target.name == "compose"
+    rec.json(
+        "where LibreLog runs",
+        {"libretime_url": url, "librelog_url": target.librelog_url, "containers": in_containers},
+    )
+    if _loopback(url) and (in_containers or not librelog_local):
+        where = "in a container" if in_containers else f"at {target.librelog_url}, not on this machine"
+        raise ExpectationFailed(
+            f"LibreLog runs {where} but reaches LibreTime at {url}: a loopback address names LibreLog's own host"
+        )
+
+
+async def proxy_matches_libretime(target: Target, spec: dict[str, Any], rec: Recorder) -> None:
+    """LibreLog's file proxy passes on what LibreTime gives: the same bytes when LibreTime serves
+    bytes, a 404 when it has no such file, a clear 502 when it serves none (its API port answers
+    a bare X-Accel-Redirect, or fails), never a 200 with nothing in it."""
+    file_id = spec["file"]
+    direct = await target.libretime.get(f"/api/v2/files/{file_id}/download")
+    proxied = await target.librelog.get(f"/proxy/files/{file_id}")
+    digest = hashlib.md5  # LibreTime's own checksum
+    rows = [
+        [
+            "LibreTime download",
+            direct.status_code,
+            len(direct.content),
+            digest(direct.content).hexdigest(),
+            direct.headers.get("X-Accel-Redirect", ""),
+        ],
+        ["LibreLog /proxy/files", proxied.status_code, len(proxied.content), digest(proxied.content).hexdigest(), ""],
+    ]
+    rec.table(
+        f"file {file_id}: LibreTime directly and through LibreLog", ["via", "status", "bytes", "md5", "X-Accel"], rows
+    )
+    serves_bytes = direct.status_code == 200 and len(direct.content) > 0
+    if serves_bytes:
+        if proxied.status_code != 200 or proxied.content != direct.content:
+            raise ExpectationFailed(
+                f"LibreTime serves file {file_id} ({len(direct.content)} bytes) but LibreLog's proxy answered"
+                f" {proxied.status_code} with {len(proxied.content)} different bytes"
+            )
+        return
+    body = proxied.json() if proxied.headers.get("content-type", "").startswith("application/json") else {}
+    if direct.status_code == 404:  # LibreTime says there is no such file: so must LibreLog
+        if proxied.status_code != 404:
+            raise ExpectationFailed(
+                f"LibreTime has no file {file_id} but LibreLog's proxy answered {proxied.status_code}"
+            )
+        return
+    if proxied.status_code != 502 or body.get("error") != "libretime_error":
+        raise ExpectationFailed(
+            f"LibreTime gives no bytes for file {file_id} ({direct.status_code}, {len(direct.content)} bytes) but"
+            f" LibreLog's proxy answered {proxied.status_code}: {proxied.text[:200]}"
+        )

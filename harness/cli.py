@@ -11,13 +11,16 @@ import argparse
 import asyncio
 import contextlib
 import importlib.util
+import json
 import os
 import shutil
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -25,6 +28,12 @@ from .errors import ConfigError
 from .lint import hollow_successes
 from .loader import Scenario, ScenarioError, discover, load
 from .suite import BUILTIN, scenario_dirs
+
+if TYPE_CHECKING:
+    from .capabilities import Facts
+    from .fingerprint import Fingerprint
+    from .ledger import Ledger
+    from .targets import LiveConfig
 
 PROG = "librelog-verify"
 DEFAULT_OUT = Path("reports/out")
@@ -120,13 +129,60 @@ def _pytest_root(dirs: list[Path]) -> Path:
     return Path(os.path.commonpath([d.resolve().parent for d in dirs]))
 
 
-def _live_preflight(args: argparse.Namespace) -> None:
-    """Settings and reachability of a deployment, checked before any scenario runs."""
-    from .targets import LiveConfig, check_reachable, env_sandbox, environment
+@dataclass
+class Deployment:
+    """A live or compose target as the preflight found it, and the station's state before the run."""
+
+    config: LiveConfig
+    facts: Facts
+    ledger: Ledger
+    fingerprint: Fingerprint | None = None  # only where LibreTime is real (the sandbox rail applies)
+
+
+def _preflight(args: argparse.Namespace, out: Path) -> Deployment:
+    """What the deployment is and offers, checked before any scenario runs (exit 2 on a problem)."""
+    from .ledger import Ledger
+    from .preflight import discover
+    from .targets import SANDBOX_DAYS, LiveConfig, env_sandbox, environment
 
     sandbox = env_sandbox(args.sandbox_date)
-    config = LiveConfig.from_env(environment(), sandbox, allow_destructive=args.allow_destructive)
-    check_reachable(config)
+    env = environment()
+    config = LiveConfig.from_env(env, sandbox, allow_destructive=args.allow_destructive)
+    facts = discover(config, args.target, env.get("LIBRETIME_API_FACE_URL"))
+    print("\n".join(facts.describe()))
+    ledger = Ledger(Path(args.ledger) if args.ledger else out / "live-ledger.jsonl")
+    deployment = Deployment(config, facts, ledger)
+    if facts.fresh_per_scenario:
+        print("  every scenario starts fresh: both services are reset before it")
+        return deployment
+    from . import safety
+
+    if args.workers:
+        raise ConfigError("a live run against a real LibreTime shares one sandbox: it runs without -n")
+    with safety.libretime_client(config) as libretime:
+        safety.check_sandbox(libretime, sandbox, ledger, config)
+    print(f"  sandbox: {', '.join(str(sandbox + timedelta(days=i)) for i in range(SANDBOX_DAYS))} (UTC days)")
+    deployment.fingerprint = safety.before(config)
+    counts = ", ".join(f"{n} {table}" for table, n in deployment.fingerprint.counts().items())
+    print(f"  station fingerprint before the run: {counts}")
+    return deployment
+
+
+def _station_verdict(deployment: Deployment, results: Path) -> bool:
+    """Compare the station after the run with before; True when nothing changed outside the sandbox."""
+    from . import safety
+
+    assert deployment.fingerprint is not None
+    verdict = safety.after(deployment.config, deployment.fingerprint)
+    verdict.write(results)
+    if verdict.changes:
+        print(f"{PROG}: the station changed outside the sandbox ({len(verdict.changes)} change(s)):", file=sys.stderr)
+        for change in verdict.changes[:20]:
+            print(f"  - {change}", file=sys.stderr)
+        return False
+    compared = sum(verdict.tables.values())
+    print(f"Station unchanged outside the sandbox ({compared} rows compared before and after).")
+    return True
 
 
 def _nothing_ran(args: argparse.Namespace, summary: Summary, found: int) -> str:
@@ -159,11 +215,9 @@ def run(args: argparse.Namespace) -> int:
             allure_command()
         except AllureMissing as exc:
             raise ConfigError(f"--require-allure: {exc}") from None
-    if args.target in ("live", "compose"):
-        _live_preflight(args)
-
     out = Path(args.out)
     results = Path(args.results) if args.results else out / "allure-results"
+    deployment = _preflight(args, out) if args.target in ("live", "compose") else None
     if results.exists() and not args.keep_results:
         shutil.rmtree(results)
     pytest_args = [
@@ -200,8 +254,16 @@ def run(args: argparse.Namespace) -> int:
         pytest_args.append("--allow-destructive")
     if args.workers:
         pytest_args += ["-n", str(args.workers)]
+    if deployment is not None:
+        results.mkdir(parents=True, exist_ok=True)
+        found = results / "librelog-verify-preflight.json"
+        found.write_text(json.dumps(deployment.facts.to_json(), indent=2))
+        pytest_args += ["--preflight", str(found), "--ledger", str(deployment.ledger.path)]
     summary = Summary()
     code = pytest.main(pytest_args, plugins=[summary])
+    station_unchanged = True
+    if deployment is not None and deployment.fingerprint is not None:
+        station_unchanged = _station_verdict(deployment, results)
     if code == pytest.ExitCode.INTERRUPTED and not summary.rows:
         raise KeyboardInterrupt
     if code == pytest.ExitCode.USAGE_ERROR:
@@ -212,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
     if summary.executed == 0:
         raise NothingVerified(_nothing_ran(args, summary, len(files)))
     print(f"Allure results: {results}")
-    verified = code == pytest.ExitCode.OK
+    verified = code == pytest.ExitCode.OK and station_unchanged
     if args.no_report:
         return OK if verified else FAILED
     history = Path(args.history) if args.history else out / "allure-history.jsonl"
@@ -263,6 +325,55 @@ def validate(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {len(files)} scenario file(s)")
         return FAILED
     print(f"{len(files)} scenario(s) valid")
+    return OK
+
+
+def cleanup(args: argparse.Namespace) -> int:
+    """Remove exactly what an interrupted live run's ledger lists, then forget it."""
+    from collections import defaultdict
+
+    import httpx
+
+    from .ledger import Entry, Ledger
+    from .targets.sandbox import clean
+
+    ledger = Ledger(Path(args.ledger) if args.ledger else Path(args.out) / "live-ledger.jsonl")
+    entries = ledger.entries()
+    if not entries:
+        print(f"nothing to clean up: {ledger.path} lists nothing")
+        return OK
+    key, token = os.environ.get("LIBRETIME_API_KEY"), os.environ.get("LIBRELOG_API_TOKEN")
+    if not key:
+        raise ConfigError("cleanup needs LIBRETIME_API_KEY in the environment (the ledger never stores it)")
+    by_deployment: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_deployment[(entry.libretime_url, entry.librelog_url)].append(entry)
+
+    async def clean_all() -> list[str]:
+        problems: list[str] = []
+        for (libretime_url, librelog_url), items in by_deployment.items():
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            async with (
+                httpx.AsyncClient(base_url=libretime_url, headers={"Authorization": f"Api-Key {key}"}) as lt,
+                httpx.AsyncClient(base_url=librelog_url, headers=headers) as ll,
+            ):
+                found = await clean(items, lt, ll)
+            problems += found
+            if not found:
+                ledger.remove(items)
+                kinds = Counter(e.kind for e in items)
+                print(f"{libretime_url}: removed " + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())))
+        return problems
+
+    try:
+        problems = asyncio.run(clean_all())
+    except httpx.TransportError as exc:
+        raise ConfigError(f"cleanup cannot reach a service: {exc}") from None
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    if problems:
+        print(f"{PROG}: {len(problems)} item(s) could not be removed; {ledger.path} keeps them", file=sys.stderr)
+        return FAILED
     return OK
 
 
@@ -343,6 +454,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--history", help="Allure trend history file (default: OUT/allure-history.jsonl)")
     r.add_argument("--sandbox-date", help="live: the only date a run writes to (default 2099-01-01)")
     r.add_argument("--allow-destructive", action="store_true")
+    r.add_argument("--ledger", help="live: the record of what the run creates (default: OUT/live-ledger.jsonl)")
     r.add_argument("-n", "--workers", help="pytest-xdist workers (e.g. 2 or auto)")
     r.add_argument("--no-report", action="store_true", help="only the Allure results, no HTML or Markdown")
     r.add_argument("--require-allure", action="store_true", help="fail when the Allure HTML cannot be built")
@@ -361,6 +473,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--write", metavar="README", help="replace the generated block in this file")
     c.add_argument("--scenarios", metavar="DIR", help="default: the built-in suite")
     c.set_defaults(func=catalog)
+    cl = sub.add_parser("cleanup", help="remove what an interrupted live run left, as its ledger lists it")
+    cl.add_argument("--out", default=str(DEFAULT_OUT), help="the run's output folder (default: ./reports/out)")
+    cl.add_argument("--ledger", help="the ledger file (default: OUT/live-ledger.jsonl)")
+    cl.set_defaults(func=cleanup)
     s = sub.add_parser("serve", help="run both stubs for manual use and print their URLs")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--libretime-port", type=int, default=8080)

@@ -13,6 +13,8 @@ EFFECT_CHECKS = {
     "libretime.schedule_diff",
     "libretime.file",
     "librelog.get",
+    "librelog.tracks_match_libretime",
+    "librelog.proxy_matches_libretime",
     "stub.journal",
 }
 CONTENT_EXPECTATIONS = {

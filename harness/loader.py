@@ -26,13 +26,13 @@ STEP_KINDS = (
     "stub.tamper",
     "docker.network",
     "docker.exec",
+    "libretime.provision",
+    "librelog.tracks_match_libretime",
+    "librelog.placement",
+    "librelog.proxy_matches_libretime",
 )
-# Steps that only make sense against the stub: they skip on live targets (journal) or make the
-# scenario stub-only (the others change what the stub does).
-STUB_ONLY = {"stub.seed", "stub.fault", "stub.playout", "stub.tamper"}
+# Steps that read the stub's journal: skipped (and shown as skipped) where there is no stub.
 SKIPPED_ON_LIVE = {"stub.journal"}
-# Steps that inspect the containers themselves: they need the compose target.
-COMPOSE_ONLY = {"docker.network", "docker.exec"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ class Scenario:
 
     @property
     def targets(self) -> list[str]:
-        return self.data.get("targets", ["stub"])
+        """Legacy: where a scenario said it runs. ``requires`` (harness/requirements.py) decides now."""
+        return self.data.get("targets", [])
 
     @property
     def tags(self) -> list[str]:
@@ -173,14 +174,8 @@ def step_kind(step: dict[str, Any]) -> str:
 
 def _semantic_problems(scenario: Scenario, shown: str) -> list[Problem]:
     problems = []
-    live = "live" in scenario.targets or "compose" in scenario.targets
-    # fixtures and settings apply to the stub target only; live targets bring their own data.
     for where, step in iter_steps(scenario.steps):
         kind = step_kind(step)
-        if live and kind in STUB_ONLY:
-            problems.append(
-                Problem(shown, scenario.line(where), where, f"{kind} changes the stub: list only 'stub' in targets")
-            )
         if kind != "request" and ("expect" in step or "save" in step):
             problems.append(
                 Problem(shown, scenario.line(where), where, f"expect/save belong to request steps, not {kind}")

@@ -19,6 +19,7 @@ import pytest
 # Loaded by every pytest run in the environment (pytest11 entry point): keep this module's own
 # imports light and load the harness only when a scenario file is actually collected or run.
 if TYPE_CHECKING:
+    from .capabilities import Capability, Facts
     from .loader import Scenario
     from .report import Recorder
 
@@ -63,6 +64,8 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption("--target", choices=TARGETS, default="stub", help="where scenarios run (default: stub)")
     group.addoption("--sandbox-date", default=None, help="live runs write only on this date (default 2099-01-01)")
     group.addoption("--allow-destructive", action="store_true", help="let live runs write outside the sandbox")
+    group.addoption("--preflight", default=None, help="the preflight's findings (JSON), as the CLI wrote them")
+    group.addoption("--ledger", default=None, help="live runs: where the record of what the run creates is kept")
     group.addoption(
         "--scenario-dir",
         action="append",
@@ -127,14 +130,15 @@ class ScenarioItem(pytest.Item):
             "minor": allure.severity_level.MINOR,
             "trivial": allure.severity_level.TRIVIAL,
         }
+        from .capabilities import missing
+        from .requirements import reason, required
+
         target = self.config.getoption("target")
-        targets = self.scenario.targets
-        # The compose stack resets (and reconfigures LibreLog) between scenarios like the stub
-        # target, so every stub scenario runs there too.
-        if target == "compose" and not {"stub", "compose"} & set(targets):
-            pytest.skip(f"this scenario runs on {', '.join(targets)}, not compose")
-        if target != "compose" and target not in targets:
-            pytest.skip(f"this scenario runs on {', '.join(targets)}, not {target}")
+        facts = target_facts(self.config)
+        need = required(self.scenario, facts)
+        lacking = missing(need, facts)
+        if lacking:
+            pytest.skip(reason(lacking, facts))
         data = self.scenario.data
         allure.dynamic.title(self.scenario.title)
         allure.dynamic.label("epic", "LibreLog → LibreTime")
@@ -148,31 +152,36 @@ class ScenarioItem(pytest.Item):
             allure.dynamic.label("seed_doc", data["seed_doc"])
         allure.dynamic.description(data.get("description") or data.get("seed_doc") or data["title"])
         try:
-            skipped = asyncio.run(self._run(target))
+            skipped = asyncio.run(self._run(target, facts, need))
         except Exception as exc:
             self.masker.exception(exc)  # Allure and pytest both read the exception's own text
             raise
         if skipped:
             allure.dynamic.label("skipped_steps", str(len(skipped)))
 
-    async def _run(self, target_name: str) -> list[str]:
+    async def _run(self, target_name: str, facts: Facts, need: set[Capability]) -> list[str]:
+        from .capabilities import Capability
+        from .ledger import Ledger
         from .report import Recorder
         from .steps import Runner
-        from .targets import LiveConfig, compose_target, env_sandbox, environment, live_target, stub_target
+        from .targets import LiveConfig, env_sandbox, environment, fresh_target, sandbox_target, stub_target
         from .templating import Context
 
         sandbox = env_sandbox(self.config.getoption("sandbox_date"))
         env = environment()
         context = Context(sandbox_date=sandbox, env=env, target={}, vars=self.scenario.data.get("vars", {}))
         fixtures = context.render(self.scenario.data.get("fixtures"))  # fixtures may use {{ sandbox_date }}
+        settings = self.scenario.data.get("settings", {})
         if target_name == "stub":
-            context_manager = stub_target(self.scenario.data.get("settings", {}), fixtures, sandbox)
-        elif target_name == "compose":
+            context_manager = stub_target(settings, fixtures, sandbox)
+        elif facts.fresh_per_scenario:
             config = LiveConfig.from_env(env, sandbox, allow_destructive=True)
-            context_manager = compose_target(config, fixtures, self.scenario.data.get("settings", {}), env)
+            context_manager = fresh_target(target_name, config, fixtures, settings, env)
         else:
             config = LiveConfig.from_env(env, sandbox, self.config.getoption("allow_destructive"))
-            context_manager = live_target(config, target_name)
+            ledger = Ledger(Path(self.config.getoption("ledger") or "reports/out/live-ledger.jsonl"))
+            reconfigure = settings if Capability.LIBRELOG_RESET in need else None
+            context_manager = sandbox_target(target_name, config, ledger, reconfigure, env)
         async with context_manager as target:
             self.masker = target.masker
             self.recorder = Recorder(target.masker)
@@ -193,6 +202,32 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"scenario {self.scenario.id}: {self.scenario.title}"
+
+
+FACTS_KEY = pytest.StashKey["Facts"]()
+
+
+def target_facts(config: pytest.Config) -> Facts:
+    """What the target offers: the CLI's preflight (passed as a file), else found once per process."""
+    if FACTS_KEY not in config.stash:
+        import json
+
+        from .capabilities import Facts, full
+
+        target = config.getoption("target")
+        if config.getoption("preflight"):
+            facts = Facts.from_json(json.loads(Path(config.getoption("preflight")).read_text()))
+        elif target == "stub":
+            facts = full("stub")
+        else:
+            from .preflight import discover
+            from .targets import LiveConfig, env_sandbox, environment
+
+            sandbox = env_sandbox(config.getoption("sandbox_date"))
+            live = LiveConfig.from_env(environment(), sandbox, config.getoption("allow_destructive"))
+            facts = discover(live, target, os.environ.get("LIBRETIME_API_FACE_URL"))
+        config.stash[FACTS_KEY] = facts
+    return config.stash[FACTS_KEY]
 
 
 def _versions(session: pytest.Session, target: str) -> dict[str, str]:

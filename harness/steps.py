@@ -14,7 +14,7 @@ import jmespath
 from . import checks
 from .errors import HarnessError, ServiceUnreachable
 from .expect import ExpectationFailed, Observed, failures
-from .loader import COMPOSE_ONLY, SKIPPED_ON_LIVE, STUB_ONLY, Scenario, step_kind
+from .loader import SKIPPED_ON_LIVE, Scenario, step_kind
 from .report import Recorder
 from .targets import Target
 from .templating import Context, TemplateError
@@ -87,10 +87,8 @@ class Runner:
 
     async def run_step(self, step: dict[str, Any], since: int = 0, spec: Any = None) -> None:
         kind = step_kind(step)
-        if kind in STUB_ONLY | SKIPPED_ON_LIVE and not self.target.has_control_plane:
+        if kind in SKIPPED_ON_LIVE and not self.target.has_control_plane:
             raise StepSkipped(f"{kind} needs the stub's control plane; the {self.target.name} target has none")
-        if kind in COMPOSE_ONLY and self.target.name != "compose":
-            raise StepSkipped(f"{kind} inspects containers; it runs on the compose target only")
         if spec is None:
             spec = self.ctx.render(step[kind])
         if kind == "request":
@@ -129,10 +127,20 @@ class Runner:
             await self._control("POST", "/__stub__/playout", spec, 200)
         elif kind == "stub.journal":
             await self.journal(spec, since)
-        elif kind in COMPOSE_ONLY:
+        elif kind in ("docker.network", "docker.exec"):
             from . import containers
 
             await asyncio.to_thread(containers.check, kind, spec, self.rec)
+        elif kind == "libretime.provision":
+            from .provision import provision
+
+            self.ctx.saved.update(await provision(self.target, spec, self.rec))
+        elif kind == "librelog.tracks_match_libretime":
+            await checks.tracks_match_libretime(self.target, spec, self.rec)
+        elif kind == "librelog.placement":
+            await checks.librelog_placement(self.target, self.rec)
+        elif kind == "librelog.proxy_matches_libretime":
+            await checks.proxy_matches_libretime(self.target, spec, self.rec)
         else:  # pragma: no cover - the schema admits no other kind
             raise HarnessError(f"unknown step kind {kind}")
 
@@ -142,7 +150,7 @@ class Runner:
         client = self.target.librelog if spec["service"] == "librelog" else self.target.libretime
         method = spec["method"]
         if method in MUTATING:
-            self.target.check_write(spec["service"], method, spec["path"], spec.get("json"))
+            await self.target.check_write(spec["service"], method, spec["path"], spec.get("json"))
         files = {name: self._file(desc) for name, desc in (spec.get("files") or {}).items()} or None
         shown = {
             "method": method,
@@ -184,14 +192,27 @@ class Runner:
             problems.append("the response contains a secret (the API key or token, shown masked)")
         if problems:
             raise ExpectationFailed(f"{method} {spec['path']}: " + "; ".join(problems))
-        if method == "POST" and spec["path"] == "/logs" and spec["service"] == "librelog" and observed.status == 201:
-            self.target.created_logs.append(observed.json["id"])
+        self._remember_created(spec, observed)
         for name, path in save.items():
             value = jmespath.search(path, observed.json)
             if value is None:
                 raise ExpectationFailed(f"save {name}: {path!r} found nothing in the response: {observed.text[:300]}")
             self.ctx.saved[name] = value
         return observed
+
+    def _remember_created(self, spec: dict[str, Any], observed: Observed) -> None:
+        """What this run made through LibreLog: its logs, voice tracks, and their uploads to LibreTime."""
+        if spec["service"] != "librelog" or spec["method"] != "POST" or not isinstance(observed.json, dict):
+            return
+        path = spec["path"]
+        if path == "/logs" and observed.status == 201:
+            self.target.created_logs.append(observed.json["id"])
+        elif path == "/voice" and observed.status == 201:
+            self.target.created_voice.append(observed.json["id"])
+        elif path.endswith("/upload-to-libretime") and observed.status == 200 and self.target.ledger is not None:
+            file_id = observed.json.get("libretime_id")
+            if file_id is not None:
+                self.target.ledger.add("file", file_id, self.target.libretime_url, self.target.librelog_url)
 
     def _file(self, desc: dict[str, Any]) -> tuple[str, bytes, str]:
         if "wav_seconds" in desc:

@@ -53,7 +53,8 @@ def test_the_image_runs_as_a_non_root_user_from_a_venv() -> None:
 def test_scenario_settings_map_to_librelog_test_settings() -> None:
     import pytest
 
-    from harness.targets import HarnessError, librelog_overrides
+    from harness.errors import HarnessError
+    from harness.targets import librelog_overrides
 
     env = {"LIBRETIME_API_FACE_URL": "http://api:9001"}
     assert librelog_overrides({}, env) == {}

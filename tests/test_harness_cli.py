@@ -139,8 +139,8 @@ def test_live_target_refuses_an_occupied_sandbox(tmp_path: Path, deployment: dic
     result = cli(
         "run", "--scenarios", "scenarios", "--target", "live", "--results", "results", cwd=tmp_path, env=deployment
     )
-    assert result.returncode == 1
-    assert "already holds 1 schedule rows around the sandbox date" in result.stdout
+    assert result.returncode == 2  # found by the preflight: nothing ran, nothing was written
+    assert "LibreTime holds 1 schedule row(s) on or next to the sandbox days 2099-01-01" in result.stderr
     rows = httpx.get(deployment["LIBRETIME_URL"] + "/api/v2/schedule", headers=headers).json()
     assert len(rows) == 1  # what was there is untouched
 

@@ -264,9 +264,17 @@ def test_the_lint_rejects_a_hollow_success(pytester: pytest.Pytester) -> None:
     )
 
 
-def test_stub_only_steps_cannot_claim_live(pytester: pytest.Pytester) -> None:
-    text = scenario("liveclaim", "\n  - stub.fault: {fault: status, status: 500}\n" + PUBLISH + MATCHES)
-    write(pytester, "live", text.replace("targets: [stub]", "targets: [stub, live]"))
-    result = pytester.runpytest_subprocess("scenarios")
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*steps[[]0[]]: stub.fault changes the stub: list only 'stub' in targets*"])
+def test_a_scenario_is_skipped_where_its_needs_are_not_offered(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """Requirements come from the steps: a stub fault needs the stub, whatever ``targets`` says."""
+    import json
+
+    from harness.capabilities import Capability, Facts
+
+    text = scenario("needsstub", "\n  - stub.fault: {fault: status, status: 500}\n" + PUBLISH + MATCHES)
+    write(pytester, "needs", text.replace("targets: [stub]", "targets: [live]"))
+    facts = Facts(target="live", capabilities={Capability.LIBRELOG_RESET}, notes=["stub_control: not the stub"])
+    found = tmp_path / "preflight.json"
+    found.write_text(json.dumps(facts.to_json()))
+    result = pytester.runpytest_subprocess("scenarios", "--target", "live", "--preflight", str(found), "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*needs stub_control (not the stub): the live target does not offer it*"])

@@ -122,6 +122,8 @@ async def test_defect_07_config_is_complete_even_when_nothing_is_configured(tmp_
         "api_key_hint": None,
         "timeout_s": 1.0,
         "retries": 2,
+        "station_timezone": "UTC",
+        "station": "main",
     }
 
 

@@ -289,6 +289,8 @@ def _schemas() -> dict[str, Any]:
                 "api_key_hint": _nullable(TEXT),
                 "timeout_s": {"type": "number"},
                 "retries": COUNT,
+                "station_timezone": TEXT,
+                "station": TEXT,
             }
         ),
         "Dashboard": _obj(

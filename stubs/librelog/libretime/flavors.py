@@ -416,8 +416,10 @@ class V2Flavor:
         # Stock LibreTime has no paging: the whole list arrives at once, then is processed in batches.
         types = {t.get("id"): t.get("code") for t in await self.client.get_json("/api/v2/libraries", shape=list)}
         files = await self.client.get_json("/api/v2/files", shape=list)
+        # Hidden files are gone from LibreTime's own library (upstream never deletes a row): skip them.
         files = sorted(
-            (f for f in files if isinstance(f, dict) and isinstance(f.get("id"), int)), key=lambda f: f["id"]
+            (f for f in files if isinstance(f, dict) and isinstance(f.get("id"), int) and f.get("hidden") is not True),
+            key=lambda f: f["id"],
         )
         if limit is not None:
             files = files[:limit]

@@ -293,4 +293,7 @@ def libretime_config(settings: Settings) -> dict[str, Any]:
         "api_key_hint": hint,
         "timeout_s": settings.timeout_s,
         "retries": settings.retries,
+        # What a verifier needs to read LibreTime as LibreLog writes it: the station's clock.
+        "station_timezone": settings.station_timezone,
+        "station": settings.station,
     }

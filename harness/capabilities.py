@@ -1,0 +1,90 @@
+"""What a target offers, and what a scenario needs from it.
+
+A target is URLs plus capabilities. ``stub`` and ``compose`` offer everything; a ``live`` target
+offers what the preflight finds. A scenario runs wherever its requirements are met and is
+skipped, naming the missing capability, everywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Capability(StrEnum):
+    STUB_CONTROL = "stub_control"  # LibreTime is the stub: reset, seed, faults, tamper, journal, playout
+    LIBRELOG_RESET = "librelog_reset"  # LibreLog's test reset: fresh state and per-scenario settings
+    CONTAINERS = "containers"  # the deployment's containers, through Docker
+    INTEGRATION_API = "integration_api"  # LibreTime answers the integration extension
+    UPLOAD = "upload"  # the upload path of LibreLog's flavour answers (/rest/media or voice-tracks)
+    HISTORY_WRITE = "history_write"  # playout history rows can be written (POST /api/v2/playout-history)
+    API_FACE = "api_face"  # a LibreTime API port without nginx is reachable (LIBRETIME_API_FACE_URL)
+
+
+ALL = frozenset(Capability)
+# A scenario that states these settings needs LibreLog reconfigured unless it already runs so.
+MATCHABLE_SETTINGS = {"flavor": "flavor", "station_timezone": "station_timezone"}
+
+
+@dataclass
+class Facts:
+    """What the preflight found, printed before any scenario and kept with the results."""
+
+    target: str
+    capabilities: set[Capability] = field(default_factory=set)
+    librelog_url: str = ""
+    libretime_url: str = ""
+    libretime_api_version: str | None = None
+    station_name: str | None = None
+    librelog: dict[str, Any] = field(default_factory=dict)  # GET /sync/libretime/config
+    notes: list[str] = field(default_factory=list)  # why a capability is absent
+
+    @property
+    def fresh_per_scenario(self) -> bool:
+        """Both services can be reset: every scenario starts from nothing, as on the stub target."""
+        return {Capability.STUB_CONTROL, Capability.LIBRELOG_RESET} <= self.capabilities
+
+    def has(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["capabilities"] = sorted(str(c) for c in self.capabilities)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Facts:
+        return cls(**{**data, "capabilities": {Capability(c) for c in data.get("capabilities", [])}})
+
+    def describe(self) -> list[str]:
+        """Lines for the terminal: what this target offers and why anything is missing."""
+        offered = ", ".join(sorted(self.capabilities)) or "none"
+        lines = [f"target {self.target}: LibreLog {self.librelog_url}, LibreTime {self.libretime_url}"]
+        if self.libretime_api_version:
+            lines.append(f"  LibreTime API {self.libretime_api_version} ({self.station_name or 'unnamed station'})")
+        if self.librelog:
+            lines.append(
+                "  LibreLog settings: flavour {flavor}, LibreTime URL {api_url}, station time zone {tz}".format(
+                    flavor=self.librelog.get("flavor"),
+                    api_url=self.librelog.get("api_url"),
+                    tz=self.librelog.get("station_timezone", "not reported"),
+                )
+            )
+        lines.append(f"  capabilities: {offered}")
+        lines += [f"  - {note}" for note in self.notes]
+        return lines
+
+
+def full(target: str) -> Facts:
+    """The stub target: everything in-process, but no containers to inspect."""
+    return Facts(
+        target=target,
+        capabilities=set(ALL - {Capability.CONTAINERS}),
+        librelog={"flavor": "integration", "station_timezone": "UTC"},
+        notes=["containers: the stub target runs in-process; container checks need the compose target"],
+    )
+
+
+def missing(required: set[Capability], facts: Facts) -> list[Capability]:
+    return sorted(required - facts.capabilities)

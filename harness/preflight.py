@@ -1,0 +1,141 @@
+"""The preflight: before any scenario, find out what a deployment is and what it offers.
+
+Problems that would make every scenario fail (a service that does not answer, a LibreTime that
+is not LibreTime, a key or token refused, a LibreLog with no LibreTime configured) stop the run
+here with one message (the CLI exits 2), instead of forty failures. Everything else becomes a
+capability, present or absent with the reason, so scenarios can be chosen by what they need.
+Every probe is a read or a request LibreTime refuses as invalid: the preflight writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import httpx
+
+from .capabilities import Capability, Facts
+from .errors import ConfigError
+from .targets import LiveConfig
+
+TIMEOUT_S = 10.0
+
+
+def _get(client: httpx.Client, path: str, who: str, variable: str) -> httpx.Response:
+    try:
+        return client.get(path)
+    except httpx.TransportError as exc:
+        raise ConfigError(
+            f"{who} at {client.base_url} ({variable}) is unreachable: {exc or type(exc).__name__}"
+        ) from None
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _librelog(client: httpx.Client, facts: Facts) -> None:
+    health = _get(client, "/health", "LibreLog", "LIBRELOG_URL")
+    if health.status_code != 200 or _json(health) != {"status": "ok"}:
+        raise ConfigError(
+            f"LIBRELOG_URL {client.base_url} does not answer like LibreLog: GET /health gave"
+            f" {health.status_code} {health.text[:120]!r}"
+        )
+    config = _get(client, "/sync/libretime/config", "LibreLog", "LIBRELOG_URL")
+    if config.status_code == 401:
+        raise ConfigError("LibreLog refused the token (401): set LIBRELOG_API_TOKEN to its LIBRELOG_API_TOKEN")
+    body = _json(config)
+    if config.status_code != 200 or not isinstance(body, dict):
+        raise ConfigError(f"LibreLog's GET /sync/libretime/config answered {config.status_code}: {config.text[:200]}")
+    if not body.get("api_url"):
+        raise ConfigError(
+            "LibreLog has no LibreTime configured (api_url is null): set its LIBRETIME_INTERNAL_URL or"
+            " LIBRETIME_API_URL; there is nothing to verify until it has one"
+        )
+    facts.librelog = body
+    # The route exists (405 to a GET) only where LIBRELOG_TEST_RESET=1: probing it resets nothing.
+    reset = _get(client, "/__test__/reset", "LibreLog", "LIBRELOG_URL")
+    if reset.status_code == 405:
+        facts.capabilities.add(Capability.LIBRELOG_RESET)
+    else:
+        facts.notes.append("librelog_reset: LibreLog has no test reset (LIBRELOG_TEST_RESET is not 1)")
+
+
+def _libretime(client: httpx.Client, facts: Facts) -> None:
+    version = _get(client, "/api/v2/version", "LibreTime", "LIBRETIME_URL")
+    body = _json(version)
+    if version.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("api_version"), str):
+        raise ConfigError(
+            f"LIBRETIME_URL {client.base_url} does not answer like LibreTime: GET /api/v2/version gave"
+            f" {version.status_code} {version.text[:120]!r}"
+        )
+    facts.libretime_api_version = body["api_version"]
+    probe = _get(client, "/api/v2/stream/state", "LibreTime", "LIBRETIME_URL")
+    if probe.status_code in (401, 403):
+        raise ConfigError(f"LibreTime refused LIBRETIME_API_KEY ({probe.status_code}): {probe.text[:120]}")
+    info = _json(_get(client, "/api/v2/info", "LibreTime", "LIBRETIME_URL"))
+    facts.station_name = info.get("station_name") if isinstance(info, dict) else None
+    if client.get("/__stub__/faults").status_code == 200:
+        facts.capabilities.add(Capability.STUB_CONTROL)
+    else:
+        facts.notes.append("stub_control: LibreTime is not the stub (no control plane): the sandbox rail applies")
+    status = _json(client.get("/api/v2/integration/sync-status"))
+    if isinstance(status, dict) and status.get("status") == "ok":
+        facts.capabilities.add(Capability.INTEGRATION_API)
+    else:
+        facts.notes.append("integration_api: LibreTime has no integration extension (stock API)")
+    # An empty POST is refused by validation and writes nothing; a 400 proves the route is writable.
+    history = client.post("/api/v2/playout-history", json={})
+    if history.status_code == 400:
+        facts.capabilities.add(Capability.HISTORY_WRITE)
+    else:
+        facts.notes.append(f"history_write: POST /api/v2/playout-history answered {history.status_code}")
+
+
+def _upload(libretime: httpx.Client, facts: Facts, api_key: str) -> None:
+    """The upload path LibreLog's own flavour uses, probed with an empty (refused) upload."""
+    if facts.librelog.get("flavor") == "v2":
+        path = "/rest/media"
+        response = libretime.post(path, files={"other": ("x.txt", b"", "text/plain")}, auth=(api_key, ""))
+        present = response.status_code not in (404, 405)
+    else:
+        path = "/api/v2/integration/voice-tracks"
+        response = libretime.post(path, files={"other": ("x.txt", b"", "text/plain")})
+        present = response.status_code == 400
+    if present:
+        facts.capabilities.add(Capability.UPLOAD)
+    else:
+        facts.notes.append(f"upload: LibreTime has no {path} ({response.status_code}): voice uploads cannot land")
+
+
+def discover(config: LiveConfig, target: str, api_face_url: str | None = None) -> Facts:
+    """Probe both services; ConfigError for anything that makes verification impossible."""
+    facts = Facts(target=target, librelog_url=config.librelog_url, libretime_url=config.libretime_url)
+    librelog_headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
+    libretime_headers = {"Authorization": f"Api-Key {config.api_key}"}
+    try:
+        with (
+            httpx.Client(base_url=config.librelog_url, headers=librelog_headers, timeout=TIMEOUT_S) as librelog,
+            httpx.Client(base_url=config.libretime_url, headers=libretime_headers, timeout=TIMEOUT_S) as libretime,
+        ):
+            _librelog(librelog, facts)
+            _libretime(libretime, facts)
+            _upload(libretime, facts, config.api_key)
+    except httpx.InvalidURL as exc:
+        raise ConfigError(f"a service URL is not usable: {exc}") from None
+    except httpx.HTTPError as exc:
+        raise ConfigError(f"the preflight could not finish: {type(exc).__name__}: {exc}") from None
+    if api_face_url:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{api_face_url.rstrip('/')}/api/v2/version", timeout=TIMEOUT_S).status_code == 200:
+                facts.capabilities.add(Capability.API_FACE)
+    if Capability.API_FACE not in facts.capabilities:
+        facts.notes.append("api_face: no LIBRETIME_API_FACE_URL answering (LibreTime's API port without nginx)")
+    if target == "compose":
+        facts.capabilities.add(Capability.CONTAINERS)
+    else:
+        facts.notes.append("containers: container checks run on the compose target only")
+    return facts

@@ -1,0 +1,51 @@
+"""What a scenario needs from its target: what it says (``requires``) and what its steps imply.
+
+Fixtures assume a fresh stub and a fresh LibreLog; settings that differ from the deployment's
+need LibreLog's test reset; stub steps need the stub; container steps need the containers. The
+legacy ``targets`` list still reads: ``[compose]`` means containers, ``[stub]`` the stub.
+"""
+
+from __future__ import annotations
+
+from .capabilities import MATCHABLE_SETTINGS, Capability, Facts
+from .loader import Scenario, iter_steps, step_kind
+
+STEP_NEEDS = {
+    "stub.seed": Capability.STUB_CONTROL,
+    "stub.fault": Capability.STUB_CONTROL,
+    "stub.tamper": Capability.STUB_CONTROL,
+    "stub.playout": Capability.STUB_CONTROL,
+    "docker.network": Capability.CONTAINERS,
+    "docker.exec": Capability.CONTAINERS,
+}
+
+
+def required(scenario: Scenario, facts: Facts) -> set[Capability]:
+    need = {Capability(name) for name in scenario.data.get("requires", [])}
+    targets = scenario.data.get("targets")
+    if targets == ["compose"]:
+        need.add(Capability.CONTAINERS)
+    elif targets == ["stub"]:
+        need.add(Capability.STUB_CONTROL)
+    if scenario.data.get("fixtures"):
+        need |= {Capability.STUB_CONTROL, Capability.LIBRELOG_RESET}
+    for key, value in scenario.data.get("settings", {}).items():
+        if key in MATCHABLE_SETTINGS and facts.librelog.get(MATCHABLE_SETTINGS[key]) == value:
+            continue  # the deployment already runs so
+        need.add(Capability.LIBRELOG_RESET)
+        if key == "libretime_face" and value == "api":
+            need.add(Capability.API_FACE)
+    for _where, step in iter_steps(scenario.steps):
+        kind = step_kind(step)
+        if kind in STEP_NEEDS:
+            need.add(STEP_NEEDS[kind])
+    return need
+
+
+def reason(missing: list[Capability], facts: Facts) -> str:
+    """The skip message: each missing capability, with why the target lacks it when known."""
+    parts = []
+    for capability in missing:
+        why = next((n.split(": ", 1)[1] for n in facts.notes if n.startswith(f"{capability}: ")), None)
+        parts.append(f"{capability} ({why})" if why else str(capability))
+    return f"needs {', '.join(parts)}: the {facts.target} target does not offer it"

@@ -1,0 +1,122 @@
+"""What every target is: two HTTP clients, the masker for their secrets, and the sandbox dates.
+
+A live run writes only on its sandbox dates (``--sandbox-date`` and the next ``SANDBOX_DAYS - 1``
+days); ``LiveConfig`` reads where the deployment is from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import httpx
+
+from ..errors import ConfigError
+from ..secrets import Masker
+
+SANDBOX_DAYS = 3
+DEFAULT_SANDBOX = date(2099, 1, 1)
+
+
+@dataclass
+class Target:
+    name: str
+    librelog: httpx.AsyncClient
+    libretime: httpx.AsyncClient
+    librelog_url: str
+    libretime_url: str
+    masker: Masker
+    sandbox_date: date
+    has_control_plane: bool
+    allow_destructive: bool = True
+    created_logs: list[int] = field(default_factory=list)
+    created_voice: list[int] = field(default_factory=list)
+    # Set on sandboxed live targets: the rail asked before every writing request, and the ledger
+    # that records everything the run creates (see sandbox.py and ledger.py).
+    rail: Any = None
+    ledger: Any = None
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "librelog_url": self.librelog_url, "libretime_url": self.libretime_url}
+
+    def sandbox_days(self) -> list[date]:
+        return [self.sandbox_date + timedelta(days=i) for i in range(SANDBOX_DAYS)]
+
+    def sandbox_window(self) -> tuple[datetime, datetime]:
+        """The sandbox days in UTC, with a day's margin either side for every time zone."""
+        start = datetime.combine(self.sandbox_date - timedelta(days=1), time(0), tzinfo=UTC)
+        return start, start + timedelta(days=SANDBOX_DAYS + 2)
+
+    async def check_write(self, service: str, method: str, path: str, body: Any) -> None:
+        """Asked before every writing request; only sandboxed live targets refuse anything."""
+        if self.rail is not None and not self.allow_destructive and method not in ("GET", "HEAD"):
+            await self.rail.check(self, service, method, path, body)
+
+
+def client(base_url: str, headers: dict[str, str], timeout: float = 30.0) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    librelog_url: str
+    libretime_url: str
+    api_key: str
+    token: str | None
+    sandbox_date: date
+    allow_destructive: bool
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], sandbox: date, allow_destructive: bool) -> LiveConfig:
+        # The harness reads LibreTime where LibreLog's own public setting points, unless told otherwise.
+        libretime_url = env.get("LIBRETIME_URL") or env.get("LIBRETIME_API_URL", "")
+        missing = [n for n in ("LIBRELOG_URL", "LIBRETIME_API_KEY") if not env.get(n)]
+        if not libretime_url:
+            missing.insert(1, "LIBRETIME_URL (or LIBRETIME_API_URL)")
+        if missing:
+            raise ConfigError(f"--target live needs {', '.join(missing)} in the environment")
+        from stubs.librelog.config import normalise_base_url
+
+        return cls(
+            librelog_url=env["LIBRELOG_URL"].rstrip("/"),
+            libretime_url=normalise_base_url(libretime_url),
+            api_key=env["LIBRETIME_API_KEY"],
+            token=env.get("LIBRELOG_API_TOKEN") or None,
+            sandbox_date=sandbox,
+            allow_destructive=allow_destructive,
+        )
+
+    def masker(self) -> Masker:
+        return Masker([self.api_key, self.token])
+
+
+def env_sandbox(value: str | None) -> date:
+    if not value:
+        return DEFAULT_SANDBOX
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--sandbox-date must be YYYY-MM-DD, not {value!r}") from None
+
+
+def environment() -> dict[str, str]:
+    return dict(os.environ)
+
+
+def check_reachable(config: LiveConfig, timeout_s: float = 5.0) -> None:
+    """Both services answer at all (before any scenario runs): otherwise one clear error, not forty failures."""
+    probes = (
+        ("LibreLog", config.librelog_url, "/health", "LIBRELOG_URL"),
+        ("LibreTime", config.libretime_url, "/api/v2/version", "LIBRETIME_URL"),
+    )
+    for name, base, path, variable in probes:
+        try:
+            httpx.get(base + path, timeout=timeout_s)
+        except httpx.TransportError as exc:
+            reason = str(exc) or type(exc).__name__
+            raise ConfigError(f"{name} at {base} ({variable}) is unreachable: {reason}") from None
+        except httpx.InvalidURL as exc:
+            raise ConfigError(f"{variable} is not a usable URL: {base!r} ({exc})") from None

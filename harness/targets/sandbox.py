@@ -1,0 +1,186 @@
+"""A live deployment whose LibreTime is real: every scenario stays inside its sandbox dates.
+
+The rail: LibreLog logs only on the sandbox dates, LibreLog actions only on logs and voice
+tracks this run created (or ids that name nothing), no direct LibreTime writes from request
+steps (provisioning writes through its own step, recorded in the ledger). Before a scenario
+the sandbox must be empty; afterwards everything the scenario created there is removed, and the
+file rows upstream never deletes are hidden. ``--allow-destructive`` lifts the rail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from ..errors import HarnessError, ServiceUnreachable
+from ..ledger import Entry, Ledger
+from .base import LiveConfig, Target, client
+from .fresh import reset_librelog
+
+_LOG_PATH = re.compile(r"^/logs/([^/]+)(/.*)?$")
+_VOICE_PATH = re.compile(r"^/voice/([^/]+)(/.*)?$")
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+class Rail:
+    """What a sandboxed live run may write, asked before every writing request."""
+
+    async def check(self, target: Target, service: str, method: str, path: str, body: Any) -> None:
+        if service == "libretime":
+            raise HarnessError(
+                f"{method} {path} writes to LibreTime directly: a live run provisions through"
+                " libretime.provision (or needs --allow-destructive)"
+            )
+        if method == "POST" and path == "/logs":
+            day = body.get("date") if isinstance(body, dict) else None
+            if not isinstance(day, str):
+                return  # no date: LibreLog can only refuse it
+            allowed = sorted(d.isoformat() for d in target.sandbox_days())
+            if day not in allowed:
+                raise HarnessError(
+                    f"a live run only creates logs on its sandbox dates {allowed}, not {day!r}"
+                    " (use {{ sandbox_date }}, or --allow-destructive)"
+                )
+            return
+        for pattern, kind in ((_LOG_PATH, "log"), (_VOICE_PATH, "voice track")):
+            match = pattern.match(path)
+            if not match:
+                continue
+            raw = match.group(1)
+            ours = target.created_logs if kind == "log" else target.created_voice
+            if raw.isdigit() and int(raw) in ours:
+                return
+            # Not ours: allowed only when it names nothing (the call can then only be refused).
+            probe = await target.librelog.get(f"/logs/{raw}" if kind == "log" else f"/voice/{raw}")
+            if probe.status_code == 404:
+                return
+            raise HarnessError(f"{method} {path} touches a {kind} this run did not create (--allow-destructive)")
+
+
+async def sandbox_rows(target: Target, table: str = "schedule") -> list[dict[str, Any]]:
+    """Rows of ``schedule`` or ``show-instances`` starting inside the sandbox window."""
+    start, end = target.sandbox_window()
+    params = {"starts_after": start.isoformat(), "starts_before": end.isoformat()} if table == "schedule" else None
+    try:
+        response = await target.libretime.get(f"/api/v2/{table}", params=params)
+    except httpx.TransportError as exc:
+        raise ServiceUnreachable(f"Unreachable: LibreTime at {target.libretime_url}: {exc}") from None
+    if response.status_code != 200:
+        raise HarnessError(f"cannot read LibreTime's {table} ({response.status_code}): {response.text[:200]}")
+    # LibreTime's filter is inclusive and the instance list has none: check each row ourselves.
+    return [r for r in response.json() if start <= _instant(r["starts_at"]) < end]
+
+
+async def clean(entries: list[Entry], libretime: httpx.AsyncClient, librelog: httpx.AsyncClient) -> list[str]:
+    """Remove what the entries list; returns the problems (empty when everything went)."""
+    problems: list[str] = []
+
+    async def attempt(what: str, call: Any, ok: tuple[int, ...]) -> None:
+        try:
+            response = await call
+        except httpx.HTTPError as exc:
+            problems.append(f"{what}: {type(exc).__name__}: {exc}")
+            return
+        if response.status_code not in ok:
+            problems.append(f"{what}: {response.status_code} {response.text[:200]}")
+
+    for entry in (e for e in entries if e.kind == "log"):
+        await attempt(f"unlock log {entry.id}", librelog.post(f"/logs/{entry.id}/unlock"), (200, 404))
+        await attempt(f"delete log {entry.id}", librelog.delete(f"/logs/{entry.id}"), (204, 404))
+    for entry in (e for e in entries if e.kind == "window"):
+        start, end = (_instant(t) for t in entry.id)
+        params = {"starts_after": start.isoformat(), "starts_before": end.isoformat()}
+        rows = await libretime.get("/api/v2/schedule", params=params)
+        for row in rows.json() if rows.status_code == 200 else []:
+            if start <= _instant(row["starts_at"]) < end:
+                await attempt(
+                    f"delete schedule row {row['id']}", libretime.delete(f"/api/v2/schedule/{row['id']}"), (204, 404)
+                )
+        instances = await libretime.get("/api/v2/show-instances")
+        for inst in instances.json() if instances.status_code == 200 else []:
+            if start <= _instant(inst["starts_at"]) < end:
+                path = f"/api/v2/show-instances/{inst['id']}"
+                await attempt(f"delete show instance {inst['id']}", libretime.delete(path), (204, 404))
+    for entry in (e for e in entries if e.kind in ("history", "schedule", "instance")):
+        table = {"history": "playout-history", "schedule": "schedule", "instance": "show-instances"}[entry.kind]
+        await attempt(f"delete {entry.kind} {entry.id}", libretime.delete(f"/api/v2/{table}/{entry.id}"), (204, 404))
+    for entry in (e for e in entries if e.kind == "show"):
+        instances = await libretime.get("/api/v2/show-instances")
+        used = any(i.get("show") == entry.id for i in (instances.json() if instances.status_code == 200 else []))
+        if not used:
+            await attempt(f"delete show {entry.id}", libretime.delete(f"/api/v2/shows/{entry.id}"), (204, 404))
+    for entry in (e for e in entries if e.kind == "file"):
+        # Upstream never deletes a file row (its DELETE only removes the stored bytes): hide it.
+        path = f"/api/v2/files/{entry.id}"
+        await attempt(f"hide file {entry.id}", libretime.patch(path, json={"hidden": True}), (200, 404))
+    return problems
+
+
+async def _show_ids(libretime: httpx.AsyncClient) -> set[int]:
+    response = await libretime.get("/api/v2/shows")
+    return {s["id"] for s in response.json()} if response.status_code == 200 else set()
+
+
+@asynccontextmanager
+async def sandbox_target(
+    name: str,
+    config: LiveConfig,
+    ledger: Ledger,
+    settings: Mapping[str, Any] | None,
+    env: Mapping[str, str],
+) -> AsyncIterator[Target]:
+    librelog_headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
+    async with (
+        client(config.librelog_url, librelog_headers) as librelog,
+        client(config.libretime_url, {"Authorization": f"Api-Key {config.api_key}"}) as libretime,
+    ):
+        if settings:
+            await reset_librelog(librelog, settings, env)  # a test deployment: the preflight saw the reset
+        target = Target(
+            name=name,
+            librelog=librelog,
+            libretime=libretime,
+            librelog_url=config.librelog_url,
+            libretime_url=config.libretime_url,
+            masker=config.masker(),
+            sandbox_date=config.sandbox_date,
+            has_control_plane=False,
+            allow_destructive=config.allow_destructive,
+            rail=Rail(),
+            ledger=ledger,
+        )
+        occupied = await sandbox_rows(target)
+        instances = await sandbox_rows(target, "show-instances")
+        if occupied or instances:
+            raise HarnessError(
+                f"LibreTime already holds {len(occupied)} schedule rows and {len(instances)} show instances around"
+                f" the sandbox date {config.sandbox_date}: the harness only writes to an empty sandbox. Pick another"
+                " --sandbox-date, or run `librelog-verify cleanup` if an earlier run was interrupted."
+            )
+        start, end = target.sandbox_window()
+        shows_before = await _show_ids(libretime)
+        window = ledger.add("window", [start.isoformat(), end.isoformat()], config.libretime_url, config.librelog_url)
+        try:
+            yield target
+        finally:
+            for log_id in target.created_logs:
+                ledger.add("log", log_id, config.libretime_url, config.librelog_url)
+            # Shows LibreLog made for the sandbox (its v2 flavour creates one when missing) go too.
+            for show_id in sorted(await _show_ids(libretime) - shows_before):
+                ledger.add("show", show_id, config.libretime_url, config.librelog_url)
+            mine = [e for e in ledger.entries() if e.libretime_url == config.libretime_url]
+            problems = await clean(mine, libretime, librelog)
+            if problems:
+                raise HarnessError(
+                    "cleaning up the sandbox failed (the ledger keeps what is left; run `librelog-verify cleanup`): "
+                    + "; ".join(problems[:5])
+                )
+            ledger.remove([*mine, window])

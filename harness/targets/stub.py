@@ -1,0 +1,60 @@
+"""The ``stub`` target: both services in-process on free loopback ports, fresh for each scenario."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from stubs.librelog import Settings, run_librelog
+from stubs.libretime import StubConfig, run_stub
+
+from ..secrets import Masker
+from .base import Target, client
+from .fresh import seed
+
+STUB_KEY = "harness-stub-key-7c1f"
+
+
+@asynccontextmanager
+async def stub_target(settings: Mapping[str, Any], fixtures: Any, sandbox: date) -> AsyncIterator[Target]:
+    async with AsyncExitStack() as stack:
+        face = settings.get("libretime_face", "nginx")
+        lt = await stack.enter_async_context(run_stub(StubConfig(api_key=STUB_KEY, face=face, fault_seed=1)))
+        availability = settings.get("libretime", "up")
+        url: str | None = lt.base_url
+        if availability == "down":
+            async with run_stub(StubConfig(api_key=STUB_KEY)) as gone:
+                url = gone.base_url  # a port that was just closed
+        elif availability == "unconfigured":
+            url = None
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lv-")))
+        librelog_settings = Settings(
+            libretime_url=url,
+            url_source="LIBRETIME_INTERNAL_URL" if url else None,
+            api_key=STUB_KEY if settings.get("api_key", "right") == "right" else "wrong-key-for-this-check",
+            flavor=settings.get("flavor", "integration"),
+            station_timezone=settings.get("station_timezone", "UTC"),
+            retries=settings.get("retries", 2),
+            timeout_s=settings.get("timeout_s", 2.0),
+            backoff_base_s=0.01,
+            backoff_cap_s=0.05,
+            db_path=str(folder / "librelog.sqlite3"),
+        )
+        ll = await stack.enter_async_context(run_librelog(librelog_settings))
+        libretime = await stack.enter_async_context(client(lt.base_url, {"Authorization": f"Api-Key {STUB_KEY}"}))
+        librelog = await stack.enter_async_context(client(ll.base_url, {}))
+        await seed(libretime, fixtures)
+        yield Target(
+            name="stub",
+            librelog=librelog,
+            libretime=libretime,
+            librelog_url=ll.base_url,
+            libretime_url=lt.base_url,
+            masker=Masker([STUB_KEY]),
+            sandbox_date=sandbox,
+            has_control_plane=True,
+        )
