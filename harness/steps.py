@@ -205,14 +205,17 @@ class Runner:
         if spec["service"] != "librelog" or spec["method"] != "POST" or not isinstance(observed.json, dict):
             return
         path = spec["path"]
+        ledger = self.target.ledger
         if path == "/logs" and observed.status == 201:
             self.target.created_logs.append(observed.json["id"])
+            if ledger is not None:  # recorded at once: a run killed now still cleans it up
+                ledger.add("log", observed.json["id"], self.target.libretime_url, self.target.librelog_url)
         elif path == "/voice" and observed.status == 201:
             self.target.created_voice.append(observed.json["id"])
-        elif path.endswith("/upload-to-libretime") and observed.status == 200 and self.target.ledger is not None:
+        elif path.endswith("/upload-to-libretime") and observed.status == 200 and ledger is not None:
             file_id = observed.json.get("libretime_id")
             if file_id is not None:
-                self.target.ledger.add("file", file_id, self.target.libretime_url, self.target.librelog_url)
+                ledger.add("file", file_id, self.target.libretime_url, self.target.librelog_url)
 
     def _file(self, desc: dict[str, Any]) -> tuple[str, bytes, str]:
         if "wav_seconds" in desc:

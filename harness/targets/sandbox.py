@@ -79,6 +79,13 @@ async def sandbox_rows(target: Target, table: str = "schedule") -> list[dict[str
     return [r for r in response.json() if start <= _instant(r["starts_at"]) < end]
 
 
+async def _drop_show_if_unused(libretime: httpx.AsyncClient, show_id: int, attempt: Any) -> None:
+    instances = await libretime.get("/api/v2/show-instances")
+    used = any(i.get("show") == show_id for i in (instances.json() if instances.status_code == 200 else []))
+    if not used:
+        await attempt(f"delete show {show_id}", libretime.delete(f"/api/v2/shows/{show_id}"), (204, 404))
+
+
 async def clean(entries: list[Entry], libretime: httpx.AsyncClient, librelog: httpx.AsyncClient) -> list[str]:
     """Remove what the entries list; returns the problems (empty when everything went)."""
     problems: list[str] = []
@@ -96,27 +103,29 @@ async def clean(entries: list[Entry], libretime: httpx.AsyncClient, librelog: ht
         await attempt(f"unlock log {entry.id}", librelog.post(f"/logs/{entry.id}/unlock"), (200, 404))
         await attempt(f"delete log {entry.id}", librelog.delete(f"/logs/{entry.id}"), (204, 404))
     for entry in (e for e in entries if e.kind == "window"):
-        start, end = (_instant(t) for t in entry.id)
+        start, end = _instant(entry.id["start"]), _instant(entry.id["end"])
         params = {"starts_after": start.isoformat(), "starts_before": end.isoformat()}
         rows = await libretime.get("/api/v2/schedule", params=params)
         for row in rows.json() if rows.status_code == 200 else []:
             if start <= _instant(row["starts_at"]) < end:
-                await attempt(
-                    f"delete schedule row {row['id']}", libretime.delete(f"/api/v2/schedule/{row['id']}"), (204, 404)
-                )
+                path = f"/api/v2/schedule/{row['id']}"
+                await attempt(f"delete schedule row {row['id']}", libretime.delete(path), (204, 404))
         instances = await libretime.get("/api/v2/show-instances")
         for inst in instances.json() if instances.status_code == 200 else []:
             if start <= _instant(inst["starts_at"]) < end:
                 path = f"/api/v2/show-instances/{inst['id']}"
                 await attempt(f"delete show instance {inst['id']}", libretime.delete(path), (204, 404))
+        # Shows that appeared while the window was claimed (LibreLog's v2 flavour makes one for its
+        # day) go once no instance uses them; shows that were there before are never touched.
+        shows = await libretime.get("/api/v2/shows")
+        for show in shows.json() if shows.status_code == 200 else []:
+            if show["id"] not in entry.id["shows_before"]:
+                await _drop_show_if_unused(libretime, show["id"], attempt)
     for entry in (e for e in entries if e.kind in ("history", "schedule", "instance")):
         table = {"history": "playout-history", "schedule": "schedule", "instance": "show-instances"}[entry.kind]
         await attempt(f"delete {entry.kind} {entry.id}", libretime.delete(f"/api/v2/{table}/{entry.id}"), (204, 404))
     for entry in (e for e in entries if e.kind == "show"):
-        instances = await libretime.get("/api/v2/show-instances")
-        used = any(i.get("show") == entry.id for i in (instances.json() if instances.status_code == 200 else []))
-        if not used:
-            await attempt(f"delete show {entry.id}", libretime.delete(f"/api/v2/shows/{entry.id}"), (204, 404))
+        await _drop_show_if_unused(libretime, entry.id, attempt)
     for entry in (e for e in entries if e.kind == "file"):
         # Upstream never deletes a file row (its DELETE only removes the stored bytes): hide it.
         path = f"/api/v2/files/{entry.id}"
@@ -166,16 +175,11 @@ async def sandbox_target(
                 " --sandbox-date, or run `librelog-verify cleanup` if an earlier run was interrupted."
             )
         start, end = target.sandbox_window()
-        shows_before = await _show_ids(libretime)
-        window = ledger.add("window", [start.isoformat(), end.isoformat()], config.libretime_url, config.librelog_url)
+        claim = {"start": start.isoformat(), "end": end.isoformat(), "shows_before": sorted(await _show_ids(libretime))}
+        window = ledger.add("window", claim, config.libretime_url, config.librelog_url)
         try:
             yield target
         finally:
-            for log_id in target.created_logs:
-                ledger.add("log", log_id, config.libretime_url, config.librelog_url)
-            # Shows LibreLog made for the sandbox (its v2 flavour creates one when missing) go too.
-            for show_id in sorted(await _show_ids(libretime) - shows_before):
-                ledger.add("show", show_id, config.libretime_url, config.librelog_url)
             mine = [e for e in ledger.entries() if e.libretime_url == config.libretime_url]
             problems = await clean(mine, libretime, librelog)
             if problems:

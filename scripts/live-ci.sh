@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Live verification against running systems, as an engineer signing off a deployment runs it:
+#   1. LibreLog and the LibreTime stub as plain processes (LibreLog's test reset on, plus a stub
+#      of LibreTime's API port): `librelog-verify run --target live` runs every scenario that needs
+#      no containers, each from a fresh start. Reports in reports/out/live-stub/.
+#   2. The real upstream LibreTime (../shared/tools/real-libretime: its API on its own PostgreSQL)
+#      with our LibreLog in the v2 flavour pointed at it: the live-safe scenarios in the sandbox,
+#      the station fingerprinted before and after. Reports in reports/out/live/.
+# Both must pass. A system that cannot be had here is reported as SKIPPED with the reason.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+LV=.venv/bin/librelog-verify
+TOOL=../shared/tools/real-libretime
+WORK=$(mktemp -d /tmp/lv-live.XXXXXX)
+PIDS=()
+STARTED_LIBRETIME=""
+
+log() { printf '[live-ci] %s\n' "$*"; }
+
+cleanup() {
+  local code=$?
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  if [ -n "$STARTED_LIBRETIME" ]; then "$TOOL" down >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+  exit "$code"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_for() {  # url, what
+  for _ in $(seq 1 60); do curl -fsS --max-time 2 "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  log "$2 did not come up at $1"; return 1
+}
+
+status=0
+
+# 1. LibreLog + LibreTime stub as processes.
+LT=$(free_port) LL=$(free_port) FACE=$(free_port)
+"$LV" serve --libretime-port "$LT" --librelog-port "$LL" --api-face-port "$FACE" --test-reset \
+  --api-key live-ci-stub-key --db "$WORK/stub-librelog.sqlite3" >"$WORK/serve.log" 2>&1 &
+PIDS+=($!)
+if wait_for "http://127.0.0.1:$LL/health" "LibreLog + stub"; then
+  log "live target: LibreLog and the LibreTime stub as processes"
+  LIBRELOG_URL="http://127.0.0.1:$LL" LIBRETIME_URL="http://127.0.0.1:$LT" LIBRETIME_API_KEY=live-ci-stub-key \
+    LIBRETIME_API_FACE_URL="http://127.0.0.1:$FACE" LIBRELOG_API_TOKEN="" \
+    "$LV" run --target live --out reports/out/live-stub || status=1
+else
+  tail -20 "$WORK/serve.log"; status=1
+fi
+
+# 2. The real LibreTime + LibreLog (v2 flavour).
+if [ ! -x "$TOOL" ]; then
+  log "SKIPPED: live run against the real LibreTime: $TOOL is not there (../shared is not beside this clone)"
+  exit "$status"
+fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "installing PostgreSQL's server (the real LibreTime runs on its own cluster)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } ||
+    log "could not install postgresql with apt-get"
+fi
+"$TOOL" status >/dev/null 2>&1 || STARTED_LIBRETIME=1
+if ! exports=$("$TOOL" up 2>"$WORK/real-libretime.log"); then
+  tail -15 "$WORK/real-libretime.log"
+  log "SKIPPED: live run against the real LibreTime: it could not be started here (see above)"
+  exit "$status"
+fi
+eval "$exports"
+PORT=$(free_port)
+LIBRETIME_INTERNAL_URL="" LIBRETIME_API_URL="$LIBRETIME_URL" LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
+  LIBRETIME_API_FLAVOR=v2 LIBRELOG_DB="$WORK/real-librelog.sqlite3" LIBRELOG_TEST_RESET="" LIBRELOG_API_TOKEN="" \
+  "$PY" -m stubs.librelog --host 127.0.0.1 --port "$PORT" >"$WORK/librelog.log" 2>&1 &
+PIDS+=($!)
+if wait_for "http://127.0.0.1:$PORT/health" "LibreLog (v2 flavour)"; then
+  log "live target: the real LibreTime $LIBRETIME_URL with LibreLog in the v2 flavour"
+  LIBRELOG_URL="http://127.0.0.1:$PORT" LIBRELOG_API_TOKEN="" \
+    "$LV" run --target live --out reports/out/live || status=1
+else
+  tail -20 "$WORK/librelog.log"; status=1
+fi
+exit "$status"

@@ -1,0 +1,282 @@
+"""The live target: preflight, capabilities, the sandbox rail, the station fingerprint, the
+ledger and ``librelog-verify cleanup`` — against services started as separate processes.
+
+``served`` deployments have no LibreLog test reset, so their LibreTime (a stub) is treated as a
+real station: the sandbox rules apply exactly as they do against a real LibreTime.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.capabilities import Capability, Facts
+from harness.loader import load
+from harness.requirements import required
+from tests.conftest import served
+
+KEY = "live-key-98765"
+AUTH = {"Authorization": f"Api-Key {KEY}"}
+
+
+@pytest.fixture
+def station(tmp_path: Path) -> Iterator[dict[str, str]]:
+    with served(tmp_path / "station.sqlite3", KEY) as env:
+        yield env
+
+
+def cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "LIBRELOG_API_TOKEN": "", **env},
+        check=False,
+    )
+
+
+def put(folder: Path, name: str, text: str) -> None:
+    (folder / "scenarios").mkdir(exist_ok=True)
+    (folder / "scenarios" / f"{name}.yaml").write_text(text)
+
+
+def scenario(sid: str, steps: str, extra: str = "") -> str:
+    head = f"id: {sid}\ntitle: Scenario {sid} checks something real\nfeature: Live\nseverity: normal\n"
+    return f"{head}{extra}steps:\n{steps}"
+
+
+PUBLISH = """  - libretime.provision:
+      files: [{save_as: song, title: "Sandbox song", length: "00:03:00"}]
+  - request:
+      service: librelog
+      method: POST
+      path: /logs
+      json: {date: "{{ sandbox_date }}", entries: [{start: "10:00:00", libretime_id: "{{ song }}"}]}
+    expect: {status: 201}
+    save: {log_id: id}
+  - request: {service: librelog, method: POST, path: "/logs/{{ log_id }}/publish"}
+    expect: {status: 200}
+  - libretime.schedule_matches_log: {log_id: "{{ log_id }}"}
+"""
+
+
+def rows(env: dict[str, str], table: str) -> list[dict]:
+    return httpx.get(f"{env['LIBRETIME_URL']}/api/v2/{table}", headers=AUTH).json()
+
+
+def test_a_live_run_provisions_publishes_and_leaves_the_station_as_it_was(
+    tmp_path: Path, station: dict[str, str]
+) -> None:
+    put(tmp_path, "publish", scenario("publish", PUBLISH))
+    before = {table: rows(station, table) for table in ("schedule", "show-instances", "shows", "files")}
+    result = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", cwd=tmp_path, env=station)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert "capabilities: history_write, integration_api, stub_control, upload" in result.stdout
+    assert "stub_control" in result.stdout and "librelog_reset: LibreLog has no test reset" in result.stdout
+    assert "Station unchanged outside the sandbox" in result.stdout
+    after = {table: rows(station, table) for table in ("schedule", "show-instances", "shows", "files")}
+    assert after["schedule"] == before["schedule"] == []
+    assert after["show-instances"] == before["show-instances"] and after["shows"] == before["shows"]
+    new_files = [f for f in after["files"] if f["id"] not in {g["id"] for g in before["files"]}]
+    assert len(new_files) == 1 and new_files[0]["hidden"] is True and new_files[0]["genre"] == "librelog-verify"
+    assert not (tmp_path / "out" / "live-ledger.jsonl").exists()  # everything cleaned, nothing left to list
+    assert httpx.get(station["LIBRELOG_URL"] + "/logs").json()["total"] == 0
+    safety = json.loads((tmp_path / "out" / "allure-results" / "station-safety.json").read_text())
+    assert safety["checked"] is True and safety["changes"] == [] and safety["tables"]["files"] >= 14
+
+
+def test_a_change_outside_the_sandbox_fails_the_run_and_says_what_changed(
+    tmp_path: Path, station: dict[str, str]
+) -> None:
+    touch = """  - name: Something writes to the station outside the sandbox
+    request: {service: libretime, method: PATCH, path: /api/v2/files/3, json: {track_title: "Renamed by the run"}}
+    expect: {status: 200}
+  - libretime.file: {id: 3, expect: {track_title: "Renamed by the run"}}
+"""
+    put(tmp_path, "touch", scenario("touch", touch))
+    args = ("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", "--allow-destructive")
+    result = cli(*args, cwd=tmp_path, env=station)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "the station changed outside the sandbox (1 change(s))" in result.stderr
+    assert "files 3 changed (track_title:" in result.stderr and "'Renamed by the run'" in result.stderr
+    safety = json.loads((tmp_path / "out" / "allure-results" / "station-safety.json").read_text())
+    assert safety["changes"] and safety["changes"][0].startswith("files 3 changed")
+
+
+def test_the_rail_refuses_direct_writes_and_logs_it_did_not_create(tmp_path: Path, station: dict[str, str]) -> None:
+    theirs = httpx.post(
+        station["LIBRELOG_URL"] + "/logs",
+        json={"date": "2099-01-01", "entries": [{"start": "09:00:00", "libretime_id": 1}]},
+    ).json()
+    foreign = f"""  - request: {{service: librelog, method: POST, path: "/logs/{theirs["id"]}/publish"}}
+    expect: {{status: 200}}
+  - libretime.schedule_matches_log: {{log_id: {theirs["id"]}}}
+"""
+    put(tmp_path, "foreign", scenario("foreign", foreign))
+    direct = """  - request: {service: libretime, method: DELETE, path: /api/v2/files/1}
+    expect: {status: 204}
+  - libretime.file: {id: 1}
+"""
+    put(tmp_path, "direct", scenario("direct", direct))
+    result = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", cwd=tmp_path, env=station)
+    assert result.returncode == 1
+    assert f"POST /logs/{theirs['id']}/publish touches a log this run did not create" in result.stdout
+    assert "DELETE /api/v2/files/1 writes to LibreTime directly" in result.stdout
+    assert rows(station, "schedule") == []
+    assert httpx.get(f"{station['LIBRETIME_URL']}/api/v2/files/1", headers=AUTH).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"LIBRETIME_URL": "{LIBRELOG_URL}"}, "does not answer like LibreTime: GET /api/v2/version gave 404"),
+        ({"LIBRETIME_API_KEY": "not-the-key"}, "LibreTime refused LIBRETIME_API_KEY (403)"),
+        ({"LIBRELOG_URL": "{LIBRETIME_URL}"}, "does not answer like LibreLog"),
+        ({"LIBRELOG_URL": "http://127.0.0.1:9"}, "LibreLog at http://127.0.0.1:9 (LIBRELOG_URL) is unreachable"),
+        ({"SANDBOX": "2020-01-01"}, "--sandbox-date 2020-01-01 is not in the future"),
+    ],
+)
+def test_preflight_problems_are_one_error_before_any_scenario(
+    tmp_path: Path, station: dict[str, str], change: dict[str, str], says: str
+) -> None:
+    put(tmp_path, "publish", scenario("publish", PUBLISH))
+    env = {**station, **{k: v.format(**station) for k, v in change.items() if k != "SANDBOX"}}
+    extra = ["--sandbox-date", change["SANDBOX"]] if "SANDBOX" in change else []
+    result = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", *extra, cwd=tmp_path, env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert KEY not in result.stdout + result.stderr
+    assert rows(station, "files") and len(rows(station, "files")) == 14  # nothing was provisioned
+    assert not (tmp_path / "out" / "allure-results").exists()
+
+
+def test_a_refused_librelog_token_and_an_unconfigured_librelog_stop_the_run(tmp_path: Path) -> None:
+    put(tmp_path, "publish", scenario("publish", PUBLISH))
+    with served(tmp_path / "secured.sqlite3", KEY, token="right-token-123") as env:
+        wrong = cli(
+            "run",
+            "--scenarios",
+            "scenarios",
+            "--target",
+            "live",
+            cwd=tmp_path,
+            env={**env, "LIBRELOG_API_TOKEN": "wrong-token"},
+        )
+    assert wrong.returncode == 2
+    assert "LibreLog refused the token (401)" in wrong.stderr and "right-token-123" not in wrong.stderr
+    port = _free()
+    librelog = subprocess.Popen(
+        [sys.executable, "-m", "stubs.librelog", "--host", "127.0.0.1", "--port", str(port)],
+        env={k: v for k, v in os.environ.items() if not k.startswith(("LIBRETIME_", "LIBRELOG_"))}
+        | {"LIBRELOG_DB": str(tmp_path / "bare.sqlite3")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait(f"http://127.0.0.1:{port}/health")
+        with served(tmp_path / "lt.sqlite3", KEY) as env:
+            bare = cli(
+                "run",
+                "--scenarios",
+                "scenarios",
+                "--target",
+                "live",
+                cwd=tmp_path,
+                env={**env, "LIBRELOG_URL": f"http://127.0.0.1:{port}"},
+            )
+    finally:
+        librelog.terminate()
+        librelog.wait(timeout=10)
+    assert bare.returncode == 2
+    assert "LibreLog has no LibreTime configured" in bare.stderr
+
+
+def _free() -> int:
+    from tests.conftest import free_port
+
+    return free_port()
+
+
+def _wait(url: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=0.5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not come up")
+
+
+HANG = """  - name: Wait for something that never happens (the run is killed here)
+    eventually:
+      timeout_s: 120
+      interval_s: 0.5
+      step: {librelog.get: {path: "/logs/{{ log_id }}", expect: {status: 200, json: {status: never}}}}
+"""
+
+
+def test_a_killed_run_leaves_a_ledger_that_cleanup_replays_exactly(tmp_path: Path, station: dict[str, str]) -> None:
+    put(tmp_path, "killed", scenario("killed", PUBLISH + HANG))
+    ledger = tmp_path / "out" / "live-ledger.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", "run", "--scenarios", "scenarios", "--target", "live", "--out", "out"],
+        cwd=tmp_path,
+        env={**os.environ, "LIBRELOG_API_TOKEN": "", **station},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (ledger.exists() and rows(station, "schedule")):
+        assert time.monotonic() < deadline and proc.poll() is None, "the run never reached its publish"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)  # no finally, no cleanup: as after a crash or a power cut
+    proc.wait(timeout=10)
+    kinds = sorted(json.loads(line)["kind"] for line in ledger.read_text().splitlines())
+    assert kinds == ["file", "log", "window"]
+    assert len(rows(station, "schedule")) == 1
+
+    refused = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", cwd=tmp_path, env=station)
+    assert refused.returncode == 2 and "librelog-verify cleanup" in refused.stderr
+
+    cleaned = cli("cleanup", "--out", "out", cwd=tmp_path, env=station)
+    assert cleaned.returncode == 0, cleaned.stdout + cleaned.stderr
+    assert "removed 1 file, 1 log, 1 window" in cleaned.stdout
+    assert rows(station, "schedule") == [] and rows(station, "show-instances") == [] and rows(station, "shows") == []
+    test_files = [f for f in rows(station, "files") if f["genre"] == "librelog-verify"]
+    assert [f["hidden"] for f in test_files] == [True]
+    assert httpx.get(station["LIBRELOG_URL"] + "/logs").json()["total"] == 0
+    assert not ledger.exists()
+    again = cli("cleanup", "--out", "out", cwd=tmp_path, env=station)
+    assert again.returncode == 0 and "nothing to clean up" in again.stdout
+
+
+def test_requirements_follow_what_a_scenario_does(tmp_path: Path) -> None:
+    def needs(text: str, facts: Facts) -> set[Capability]:
+        extra, _, steps = text.rpartition("@")
+        path = tmp_path / "s.yaml"
+        path.write_text(scenario("s", steps, extra))
+        return required(load(path), facts)
+
+    live = Facts(target="live", librelog={"flavor": "v2", "station_timezone": "UTC"})
+    read = "  - librelog.get: {path: /sync/status, expect: {status: 200}}\n"
+    assert needs(read, live) == set()
+    assert needs("fixtures: {fixture: small}\n@" + read, live) == {Capability.STUB_CONTROL, Capability.LIBRELOG_RESET}
+    assert needs("settings: {flavor: v2}\n@" + read, live) == set()  # the deployment already runs so
+    assert needs("settings: {flavor: integration}\n@" + read, live) == {Capability.LIBRELOG_RESET}
+    assert needs("settings: {libretime_face: api}\n@" + read, live) == {Capability.LIBRELOG_RESET, Capability.API_FACE}
+    assert needs("requires: [upload]\n@" + read, live) == {Capability.UPLOAD}
+    fault = "  - stub.fault: {fault: status, status: 500}\n" + read
+    assert needs(fault, live) == {Capability.STUB_CONTROL}
+    assert needs("  - docker.network: {name: libretime, services: [api]}\n", live) == {Capability.CONTAINERS}
