@@ -134,12 +134,8 @@ class ScenarioItem(pytest.Item):
         from .requirements import reason, required
 
         target = self.config.getoption("target")
-        facts = target_facts(self.config)
-        need = required(self.scenario, facts)
-        lacking = missing(need, facts)
-        if lacking:
-            pytest.skip(reason(lacking, facts))
         data = self.scenario.data
+        # Labels first: a scenario skipped for a missing capability is still filed under its feature.
         allure.dynamic.title(self.scenario.title)
         allure.dynamic.label("epic", "LibreLog → LibreTime")
         allure.dynamic.feature(data["feature"])
@@ -150,7 +146,14 @@ class ScenarioItem(pytest.Item):
         allure.dynamic.label("scenario_id", self.scenario.id)
         if data.get("seed_doc"):
             allure.dynamic.label("seed_doc", data["seed_doc"])
+        for step in data.get("seed_plan", []):
+            allure.dynamic.label("seed_plan", str(step))
         allure.dynamic.description(data.get("description") or data.get("seed_doc") or data["title"])
+        facts = target_facts(self.config)
+        need = required(self.scenario, facts)
+        lacking = missing(need, facts)
+        if lacking:
+            pytest.skip(reason(lacking, facts))
         try:
             skipped = asyncio.run(self._run(target, facts, need))
         except Exception as exc:

@@ -27,6 +27,7 @@ class ScenarioResult:
     severity: str
     tags: list[str]
     seed_doc: str | None
+    seed_plan: list[int]  # steps of the seed's Test Sequence this scenario carries out
     message: str | None
     duration_s: float
     start_ms: int
@@ -43,6 +44,8 @@ class Run:
     environment: dict[str, str]
     started_ms: int
     stopped_ms: int
+    preflight: dict[str, Any] | None = None  # what a live or compose target offered (harness preflight)
+    safety: dict[str, Any] | None = None  # the station before and after a live run on a real LibreTime
 
     @property
     def duration_s(self) -> float:
@@ -103,6 +106,7 @@ def load_run(folder: Path) -> Run:
                 severity=labels.get("severity", ["normal"])[0],
                 tags=[t for t in labels.get("tag", []) if not t.startswith("target:")],
                 seed_doc=labels.get("seed_doc", [None])[0],
+                seed_plan=sorted(int(v) for v in labels.get("seed_plan", []) if v.isdigit()),
                 message=(raw.get("statusDetails") or {}).get("message"),
                 duration_s=max(0, raw.get("stop", 0) - raw.get("start", 0)) / 1000,
                 start_ms=raw.get("start", 0),
@@ -119,4 +123,21 @@ def load_run(folder: Path) -> Run:
     starts = [s.start_ms for s in scenarios if s.start_ms]
     stops = [s.start_ms + int(s.duration_s * 1000) for s in scenarios if s.start_ms]
     scenarios.sort(key=lambda s: (s.feature, s.id))
-    return Run(scenarios, environment, min(starts, default=0), max(stops, default=0))
+    extras = {name: _json_file(folder / name) for name in ("librelog-verify-preflight.json", "station-safety.json")}
+    return Run(
+        scenarios,
+        environment,
+        min(starts, default=0),
+        max(stops, default=0),
+        preflight=extras["librelog-verify-preflight.json"],
+        safety=extras["station-safety.json"],
+    )
+
+
+def _json_file(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None

@@ -62,6 +62,17 @@ SEED_ENDPOINTS = (
     ("POST", "/voice/{id}/upload-to-libretime"),
     ("GET", "/proxy/dashboard"),
 )
+# The seed's own Test Sequence; scenarios say which steps they carry out (``seed_plan``).
+SEED_PLAN = (
+    "1. Connection test: GET /sync/status",
+    "2. Track sync: POST /sync/tracks?limit=10",
+    "3. Log creation in LibreLog",
+    "4. Log publish: POST /logs/{id}/publish",
+    "5. Verify in LibreTime: the schedule equals the log",
+    "6. Voice track upload: POST /voice/{id}/upload-to-libretime",
+    "7. Verify in LibreTime: the file is in the media library",
+    "8. Playback history sync: POST /sync/playback-history",
+)
 LIMITATIONS = (
     "On stock LibreTime (`v2` flavour) `hard_start` has nowhere to be stored; only the integration extension keeps it.",
     "Stock LibreTime's file list is not paged: a `v2` track sync reads it whole, then stores it in batches.",
@@ -100,8 +111,12 @@ def document(run: Run, generated: datetime) -> list[Block]:
     counts = run.counts()
     failed = counts["failed"] + counts["broken"]
     env = run.environment
+    changed = bool(run.safety and run.safety.get("changes"))
     verdict = (
-        "✅ **Verified**: every check passed." if not failed else f"❌ **Not verified**: {failed} check(s) failed."
+        "✅ **Verified**: every check passed."
+        if not failed and not changed
+        else f"❌ **Not verified**: {failed} check(s) failed"
+        + (", and the station changed outside the sandbox." if changed else ".")
     )
     blocks = [
         Block("h1", "LibreTime Push Functionality Verification"),
@@ -130,8 +145,10 @@ def document(run: Run, generated: datetime) -> list[Block]:
                 ["LibreTime API key", env.get("libretime_api_key", "?")],
                 ["LibreLog API token", env.get("librelog_api_token", "?")],
                 ["sandbox date (live runs write only there)", env.get("sandbox_date", "?")],
+                *_preflight_rows(run),
             ],
         ),
+        *_live_blocks(run),
         Block("h2", "Push Functionality Tests"),
     ]
     by_feature: dict[str, list[ScenarioResult]] = defaultdict(list)
@@ -172,6 +189,75 @@ def document(run: Run, generated: datetime) -> list[Block]:
         blocks.append(Block("p", "No defects found by this run."))
     blocks.append(Block("list", items=list(LIMITATIONS)))
     return blocks
+
+
+def _preflight_rows(run: Run) -> list[list[str]]:
+    found = run.preflight
+    if not found:
+        return []
+    librelog = found.get("librelog", {})
+    return [
+        ["LibreLog's flavour and station time zone", f"{librelog.get('flavor')}, {librelog.get('station_timezone')}"],
+        ["LibreLog's LibreTime URL (as it reaches LibreTime)", str(librelog.get("api_url"))],
+        ["what the target offers (preflight)", ", ".join(found.get("capabilities", [])) or "none"],
+    ]
+
+
+def _skip_reason(s: ScenarioResult) -> str:
+    text = (s.message or "").strip()
+    return text.removeprefix("Skipped: ").splitlines()[0][:160] if text else "not run"
+
+
+def _live_blocks(run: Run) -> list[Block]:
+    """A live or compose run: each step of the seed's plan, verified here or skipped and why; and
+    on a real LibreTime, the proof that the station is unchanged outside the sandbox."""
+    if run.preflight is None:
+        return []
+    rows = []
+    for number, step in enumerate(SEED_PLAN, start=1):
+        chosen = [s for s in run.scenarios if number in s.seed_plan]
+        ran = [s for s in chosen if s.status != "skipped"]
+        passed = [s for s in ran if s.ok]
+        if not ran:
+            # The scenario needing least says best what this target lacks for the step.
+            reasons = sorted({_skip_reason(s) for s in chosen}, key=len) or ["no scenario carries out this step"]
+            rows.append([step, "⏭️ not verified here", reasons[0]])
+            continue
+        mark = "✅" if len(passed) == len(ran) else "❌"
+        ids = ", ".join(f"`{s.id}`" for s in ran[:4]) + (" …" if len(ran) > 4 else "")
+        rows.append([step, f"{mark} {len(passed)} of {len(ran)} scenarios passed", ids])
+    blocks = [
+        Block("h2", "Live Verification"),
+        Block(
+            "p",
+            "What this run verified on the target itself, step by step of the seed's Test Sequence, and what it "
+            "could not verify here, with the reason (a capability the target does not offer).",
+        ),
+        Block("table", header=["seed test plan step", "on this target", "scenarios / why not"], rows=rows),
+    ]
+    safety = run.safety
+    if safety is None:
+        note = "every scenario started from a fresh stub and LibreLog" if _fresh(run) else "not measured"
+        blocks.append(Block("p", f"**Station safety:** {note}."))
+        return blocks
+    tables = ", ".join(f"{n} {table}" for table, n in safety.get("tables", {}).items())
+    if safety.get("changes"):
+        blocks.append(Block("p", f"❌ **The station changed outside the sandbox** ({tables} compared):"))
+        blocks.append(Block("list", items=[f"❌ {c}" for c in safety["changes"][:30]]))
+    else:
+        blocks.append(
+            Block(
+                "p",
+                f"✅ **Station unchanged outside the sandbox**: every row outside the sandbox days was read before "
+                f"the first scenario and after the last, and compared ({tables}).",
+            )
+        )
+    return blocks
+
+
+def _fresh(run: Run) -> bool:
+    offered = set((run.preflight or {}).get("capabilities", []))
+    return {"stub_control", "librelog_reset"} <= offered
 
 
 def _timeline(scenarios: list[ScenarioResult]) -> str | None:

@@ -94,6 +94,9 @@ def test_a_live_run_provisions_publishes_and_leaves_the_station_as_it_was(
     assert httpx.get(station["LIBRELOG_URL"] + "/logs").json()["total"] == 0
     safety = json.loads((tmp_path / "out" / "allure-results" / "station-safety.json").read_text())
     assert safety["checked"] is True and safety["changes"] == [] and safety["tables"]["files"] >= 14
+    report = (tmp_path / "out" / "verification-report.md").read_text()
+    assert "## Live Verification" in report and "✅ **Station unchanged outside the sandbox**" in report
+    assert "| what the target offers (preflight) | history_write, integration_api, stub_control, upload |" in report
 
 
 def test_a_change_outside_the_sandbox_fails_the_run_and_says_what_changed(
@@ -112,6 +115,9 @@ def test_a_change_outside_the_sandbox_fails_the_run_and_says_what_changed(
     assert "files 3 changed (track_title:" in result.stderr and "'Renamed by the run'" in result.stderr
     safety = json.loads((tmp_path / "out" / "allure-results" / "station-safety.json").read_text())
     assert safety["changes"] and safety["changes"][0].startswith("files 3 changed")
+    report = (tmp_path / "out" / "verification-report.md").read_text()
+    assert "❌ **Not verified**: 0 check(s) failed, and the station changed outside the sandbox." in report
+    assert "❌ files 3 changed (track_title:" in report
 
 
 def test_the_rail_refuses_direct_writes_and_logs_it_did_not_create(tmp_path: Path, station: dict[str, str]) -> None:
