@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from .errors import ConfigError
+from .errors import ConfigError, HarnessError
 from .lint import hollow_successes
 from .loader import Scenario, ScenarioError, discover, load
 from .suite import BUILTIN, scenario_dirs
@@ -510,6 +510,9 @@ def main(argv: list[str] | None = None) -> int:
     except NothingVerified as exc:
         print(f"{PROG}: nothing was verified: {exc}", file=sys.stderr)
         return NOTHING_VERIFIED
+    except HarnessError as exc:  # e.g. the station could not be read back for the safety check
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return FAILED
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return INTERRUPTED

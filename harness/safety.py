@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from .errors import ConfigError
+from .errors import ConfigError, HarnessError
 from .fingerprint import Fingerprint, differences, take
 from .ledger import Ledger
 from .targets import SANDBOX_DAYS, LiveConfig
@@ -85,11 +85,21 @@ def libretime_client(config: LiveConfig) -> httpx.Client:
 
 
 def before(config: LiveConfig) -> Fingerprint:
-    with libretime_client(config) as libretime:
-        return take(libretime, window(config.sandbox_date))
+    """The station before the run; a LibreTime that cannot be read completely stops it (exit 2)."""
+    try:
+        with libretime_client(config) as libretime:
+            return take(libretime, window(config.sandbox_date))
+    except (HarnessError, httpx.HTTPError) as exc:
+        raise ConfigError(f"the station cannot be fingerprinted before the run: {exc}") from None
 
 
 def after(config: LiveConfig, first: Fingerprint) -> Verdict:
-    with libretime_client(config) as libretime:
-        second = take(libretime, first.window)
+    """The station after the run, compared; an unreadable LibreTime is a failure: safety unproven."""
+    try:
+        with libretime_client(config) as libretime:
+            second = take(libretime, first.window)
+    except (HarnessError, httpx.HTTPError) as exc:
+        raise HarnessError(
+            f"the station could not be read back after the run, so its safety is unproven: {exc}"
+        ) from None
     return Verdict(checked=True, tables=first.counts(), changes=differences(first, second))
