@@ -144,6 +144,40 @@ def test_a_passing_scenario_fails_when_libretime_tampers_with_what_it_receives(
     result.stdout.fnmatch_lines(["*FAILED CHECK*", "*LibreTime's schedule for * differs from log*"])
 
 
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        ({"fade_out": None}, "*row * at *T12:00:00Z: null fade (in 00:00:00, out None): playout fails on it*"),
+        ({"cue_in": "00:00:05.5"}, "*row * at *T12:00:00Z: cue_in 00:00:05.500000, the file's is 0:00:00*"),
+        ({"position": 0}, "*row * at *T12:00:00Z: position 0 does not follow 1 of the row at *T06:03:40Z*"),
+    ],
+)
+def test_the_schedule_check_compares_every_row_field_by_field(
+    pytester: pytest.Pytester, change: dict, reported: str
+) -> None:
+    """Right starts and media are not enough: a row must be the row a correct client writes."""
+    steps = (
+        PUBLISH
+        + f"""
+  - name: LibreTime's row at 12:00 differs in one detail
+    request: {{service: libretime, method: GET, path: /api/v2/schedule}}
+    expect: {{status: 200}}
+    save: {{row: "sort_by(@, &starts_at)[2].id"}}
+  - request:
+      service: libretime
+      method: PATCH
+      path: "/api/v2/schedule/{{{{ row }}}}"
+      json: {json.dumps(change)}
+    expect: {{status: 200}}
+"""
+        + MATCHES
+    )
+    write(pytester, "detail", scenario("detail", steps))
+    result = pytester.runpytest_subprocess("scenarios")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*LibreTime holds log 1's entries, but 1 row problem(s): " + reported])
+
+
 def test_schedule_diff_catches_a_change_outside_the_named_hours(pytester: pytest.Pytester) -> None:
     steps = (
         PUBLISH

@@ -1,0 +1,36 @@
+"""What every check shares: reading JSON back, instants and durations in LibreTime's formats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from ..expect import ExpectationFailed
+
+
+def instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def iso_z(value: datetime) -> str:
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+async def read_json(client: httpx.AsyncClient, path: str, params: dict[str, Any] | None = None) -> Any:
+    response = await client.get(path, params=params)
+    if response.status_code != 200:
+        raise ExpectationFailed(f"GET {path} answered {response.status_code}: {response.text[:300]}")
+    return response.json()
+
+
+def duration(text: str | None) -> timedelta | None:
+    """LibreTime's ``HH:MM:SS[.ffffff]`` as an exact timedelta (fractions of a second kept)."""
+    if not text:
+        return None
+    hours, minutes, seconds = text.split(":")
+    whole, _, fraction = seconds.partition(".")
+    micro = int((fraction + "000000")[:6]) if fraction else 0
+    return timedelta(hours=int(hours), minutes=int(minutes), seconds=int(whole), microseconds=micro)
