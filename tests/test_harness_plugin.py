@@ -178,6 +178,33 @@ def test_the_schedule_check_compares_every_row_field_by_field(
     result.stdout.fnmatch_lines(["*LibreTime holds log 1's entries, but 1 row problem(s): " + reported])
 
 
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        ({"album_title": None}, "*file 2 ('Paper Comets'): album 'Orchard', LibreTime's album_title is None*"),
+        ({"mime": "audio/ogg"}, "*file 2 ('Paper Comets'): mime 'audio/*', LibreTime's mime is 'audio/ogg'*"),
+        ({"genre": "Jazz"}, "*file 2 ('Paper Comets'): genre 'Pop', LibreTime's genre is 'Jazz'*"),
+    ],
+)
+def test_the_track_check_compares_every_field_with_libretime(
+    pytester: pytest.Pytester, change: dict, reported: str
+) -> None:
+    """A track that is right in title and md5 but wrong in one other field is still caught."""
+    steps = (
+        LIBRARY
+        + f"""
+  - name: LibreTime's file 2 changes after the sync
+    request: {{service: libretime, method: PATCH, path: /api/v2/files/2, json: {json.dumps(change)}}}
+    expect: {{status: 200}}
+  - librelog.tracks_match_libretime: {{}}
+"""
+    )
+    write(pytester, "tracks", scenario("tracks", steps))
+    result = pytester.runpytest_subprocess("scenarios")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*1 of 14 LibreTime files are not in LibreLog as they are in LibreTime: " + reported])
+
+
 def test_schedule_diff_catches_a_change_outside_the_named_hours(pytester: pytest.Pytester) -> None:
     steps = (
         PUBLISH

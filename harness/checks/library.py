@@ -9,7 +9,7 @@ from typing import Any
 from ..expect import ExpectationFailed, subset_diff
 from ..report import Recorder
 from ..targets import Target
-from .common import read_json
+from .common import duration, read_json
 
 
 async def file_check(target: Target, spec: dict[str, Any], rec: Recorder) -> None:
@@ -46,43 +46,80 @@ async def _all_tracks(target: Target) -> dict[int, dict[str, Any]]:
             return tracks
 
 
-def _length_s(text: str | None) -> float | None:
-    if not text:
-        return None
-    hours, minutes, seconds = text.split(":")
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+# LibreLog's type codes (LIBRELOG.md): a LibreTime track type with one of these codes keeps it,
+# no track type becomes MUS; other codes are LibreLog's own choice (aliases, or MUS with a warning).
+LIBRELOG_TYPES = ("MUS", "ADV", "PSA", "LIN", "INT", "PRO", "SHO", "IDS", "COM", "NEW", "VOT")
+# LibreTime file field → LibreLog track field, compared exactly (null stays null).
+SAME = (
+    ("artist_name", "artist"),
+    ("album_title", "album"),
+    ("genre", "genre"),
+    ("mime", "mime"),
+    ("md5", "md5"),
+    ("filepath", "filepath"),
+)
+
+
+def track_problems(file_row: dict[str, Any], track: dict[str, Any] | None, codes: dict[Any, str]) -> list[str]:
+    """Every field of a synced track against the LibreTime file it came from."""
+    if track is None:
+        return ["not in LibreLog"]
+    found = []
+    title = file_row.get("track_title")
+    if title and track["title"] != title:
+        found.append(f"title {track['title']!r}, LibreTime's is {title!r}")
+    if not track.get("title"):
+        found.append("no title (LibreTime has none: LibreLog must still name the track)")
+    for theirs, ours in SAME:
+        if track.get(ours) != file_row.get(theirs):
+            found.append(f"{ours} {track.get(ours)!r}, LibreTime's {theirs} is {file_row.get(theirs)!r}")
+    length = duration(file_row.get("length"))
+    seconds = track.get("duration_s")
+    if length is None:
+        if seconds is not None:
+            found.append(f"duration {seconds} s, LibreTime has no length")
+    elif seconds is None or abs(seconds - length.total_seconds()) > 1e-6:
+        found.append(f"duration {seconds} s, LibreTime's length is {file_row.get('length')}")
+    code = codes.get(file_row.get("library"))
+    want = "MUS" if code is None else code if code in LIBRELOG_TYPES else None
+    if want is not None and track.get("type") != want:
+        found.append(f"type {track.get('type')}, LibreTime files it as {code or 'no track type'} ({want})")
+    return found
 
 
 async def tracks_match_libretime(target: Target, spec: dict[str, Any], rec: Recorder) -> None:
     """After a track sync: LibreLog holds LibreTime's visible files, the first ``limit`` by id
-    (all of them without one), with their metadata; the sync's own count agrees."""
+    (all of them without one), every field as LibreTime has it; the sync's own count agrees."""
     files = sorted(
         (f for f in await read_json(target.libretime, "/api/v2/files") if f.get("hidden") is not True),
         key=lambda f: f["id"],
     )
+    codes = {t["id"]: t["code"] for t in await read_json(target.libretime, "/api/v2/libraries")}
     limit = spec.get("limit")
     expected = files[:limit] if limit else files
     tracks = await _all_tracks(target)
     rows, problems = [], []
     for f in expected:
         track = tracks.get(f["id"])
-        checks = {
-            "in LibreLog": track is not None,
-            "title": track is not None and (not f.get("track_title") or track["title"] == f["track_title"]),
-            "md5": track is not None and track.get("md5") == f.get("md5"),
-            "duration": track is not None
-            and (
-                _length_s(f.get("length")) is None
-                or abs((track.get("duration_s") or 0) - (_length_s(f.get("length")) or 0)) < 0.001
-            ),
-        }
-        rows.append([f["id"], f.get("track_title"), *("✓" if ok else "✗" for ok in checks.values())])
-        bad = [name for name, ok in checks.items() if not ok]
-        if bad:
-            problems.append(f"file {f['id']} ({f.get('track_title')!r}): {', '.join(bad)}")
+        found = track_problems(f, track, codes)
+        rows.append(
+            [
+                f["id"],
+                f.get("track_title"),
+                f.get("artist_name"),
+                f.get("album_title"),
+                f.get("genre"),
+                f.get("length"),
+                codes.get(f.get("library")),
+                (track or {}).get("type"),
+                "✓" if not found else "✗",
+            ]
+        )
+        if found:
+            problems.append(f"file {f['id']} ({f.get('track_title')!r}): {'; '.join(found)}")
     rec.table(
-        f"LibreTime files (first {limit or len(files)} of {len(files)} visible) vs LibreLog's tracks",
-        ["file id", "title", "in LibreLog", "title", "md5", "duration"],
+        f"LibreTime files (first {limit or len(files)} of {len(files)} visible) vs LibreLog's tracks, field by field",
+        ["file id", "title", "artist", "album", "genre", "length", "LibreTime type", "LibreLog type", "ok"],
         rows,
     )
     if "processed" in spec and spec["processed"] != len(expected):
