@@ -6,6 +6,8 @@ out: always a 4xx naming the field, never a 500; and the document says what the 
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -153,3 +155,27 @@ async def test_every_status_an_operation_answers_is_in_the_document(
     log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "10:00:00", "libretime_id": 99}]})).json()
     refused = await ll.post(f"/logs/{log['id']}/publish")
     assert str(refused.status_code) in publish
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+@pytest.mark.parametrize("body", [[], "text", 42, None, True])
+@pytest.mark.parametrize(
+    ("method", "path", "message"),
+    [
+        ("POST", "/logs", "Expected a JSON object."),
+        ("POST", "/tracks", "Expected a JSON object."),
+        ("POST", "/sync/playback-history", "Expected a JSON object with start_date and end_date."),
+        ("PUT", "/logs/{log}/hours/10", "Expected a JSON object with entries."),
+    ],
+)
+async def test_a_body_that_is_not_an_object_is_400_naming_the_body(
+    ll: httpx.AsyncClient, method: str, path: str, message: str, body: object
+) -> None:
+    log = (await ll.post("/logs", json={"date": DAY, "entries": []})).json()
+    raw = json.dumps(body)  # null too: httpx would send no body at all for json=None
+    headers = {"Content-Type": "application/json"}
+    response = await ll.request(method, path.format(log=log["id"]), content=raw, headers=headers)
+    assert response.status_code == 400, response.text
+    details = response.json()["details"]
+    assert details["errors"] == [{"field": "body", "message": message}]
+    assert (await ll.get("/logs")).json()["total"] == 1 and (await ll.get("/tracks")).json()["total"] == 0
