@@ -43,6 +43,45 @@ def module_of(mutant: str) -> str:
     return dotted.replace(".", "/") + ".py"
 
 
+_SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE)\b", re.IGNORECASE)
+_METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD)$", re.IGNORECASE)
+_STRING = re.compile(r"(['\"])(.*?)\1")
+
+
+def _case_only(before: str, after: str) -> bool:
+    return before != after and before.lower() == after.lower()
+
+
+def equivalent_by_rule(diff: str) -> str | None:
+    """Mutants that change nothing observable, recognised from the diff alone: the letter case of
+    SQL (SQLite keywords and identifiers, and sqlite3.Row keys, ignore it), of an HTTP method
+    (httpx upper-cases it) or of a header name (HTTP ignores it)."""
+    removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    if len(removed) != 1 or len(added) != 1 or not _case_only(removed[0], added[0]):
+        return None
+    old_strings = [m.group(2) for m in _STRING.finditer(removed[0])]
+    new_strings = [m.group(2) for m in _STRING.finditer(added[0])]
+    changed = [(a, b) for a, b in zip(old_strings, new_strings, strict=False) if a != b]
+    if len(changed) != 1:
+        return None
+    old = changed[0][0]
+    if _SQL.match(old):
+        return "SQL letter case (SQLite ignores it)"
+    if _METHOD.match(old):
+        return "HTTP method letter case (httpx upper-cases it)"
+    if "row[" in removed[0] or ".headers" in removed[0] or "Authorization" in old or "Content-Type" in old:
+        return "case-insensitive key (sqlite3.Row column or HTTP header name)"
+    return None
+
+
+def show(mutant: str) -> str:
+    done = subprocess.run(  # noqa: S603 - the benchmark's own tool
+        [str(MUTMUT), "show", mutant], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return done.stdout
+
+
 def results() -> dict[str, str]:
     done = subprocess.run(  # noqa: S603 - the benchmark's own tool
         [str(MUTMUT), "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -65,8 +104,12 @@ def main() -> None:
     )
     elapsed = time.monotonic() - started
     found = results()
-    triage = json.loads(TRIAGE.read_text()) if TRIAGE.exists() else {}
+    triage: dict[str, str] = json.loads(TRIAGE.read_text()) if TRIAGE.exists() else {}
+    for name, status in found.items():
+        if status == "survived" and name not in triage and (why := equivalent_by_rule(show(name))):
+            triage[name] = why
     equivalent = {name for name in triage if found.get(name) in ("survived", "no tests")}
+    reasons = Counter(triage[name] for name in equivalent)
     counts = Counter(status for name, status in found.items() if name not in equivalent)
     killed = counts["killed"] + counts["timeout"]
     considered = killed + counts["survived"] + counts["no tests"] + counts["suspicious"]
@@ -85,6 +128,10 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for module, c in sorted(by_module.items(), key=lambda kv: -kv[1]["survived"]):
         print(f"| `{module}` | {c['killed'] + c['timeout']} | {c['survived']} | {c['no tests']} | {c['equivalent']} |")
+    print("\n| equivalent because | mutants |")
+    print("|---|---|")
+    for why, n in reasons.most_common():
+        print(f"| {why} | {n} |")
     if args.survivors:
         for name, status in sorted(found.items()):
             if status in ("survived", "no tests") and name not in equivalent:

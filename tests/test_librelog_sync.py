@@ -205,18 +205,27 @@ async def test_bad_history_ranges_are_400(ll: httpx.AsyncClient, body: dict, fie
     assert (response.status_code, response.json()["details"]["fields"]) == (400, [field])
 
 
-async def test_status_reports_a_live_connection(ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str) -> None:
+async def test_status_reports_a_live_connection(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str, stub: RunningStub
+) -> None:
     await seed(client, {"fixture": "small"})
-    await ll.post("/sync/tracks")
+    before = (await ll.get("/sync/status")).json()
+    assert (before["last_track_sync"], before["last_playback_sync"], before["total_tracks"]) == (None, None, 0)
+    synced = (await ll.post("/sync/tracks")).json()
+    await ll.post("/sync/playback-history", json={"start_date": "2026-11-25", "end_date": "2026-11-25"})
     status = (await ll.get("/sync/status")).json()
     assert status["connection_status"] is True
-    assert (status["libretime"]["api_version"], status["libretime"]["flavor"], status["libretime"]["error"]) == (
-        "2.0.0",
-        flavor,
-        None,
-    )
-    assert status["total_tracks"] == 14
-    assert status["last_track_sync"] is not None
+    libretime = status["libretime"]
+    assert {k: libretime[k] for k in ("url", "flavor", "api_version", "error")} == {
+        "url": stub.base_url,
+        "flavor": flavor,
+        "api_version": "2.0.0",
+        "error": None,
+    }
+    assert 0 <= libretime["latency_ms"] < 5000
+    assert status["total_tracks"] == synced["created"] == 14
+    assert status["last_track_sync"].endswith("Z") and status["last_playback_sync"].endswith("Z")
+    assert status["last_playback_sync"] >= status["last_track_sync"]
 
 
 async def test_status_is_false_with_an_error_when_libretime_is_down(tmp_path: Path) -> None:
