@@ -188,3 +188,38 @@ async def test_bearer_token_guards_everything_but_health(stub: object, tmp_path:
 def test_settings_type_is_frozen() -> None:
     with pytest.raises(AttributeError):
         Settings().flavor = "v2"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+@pytest.mark.parametrize(
+    ("path", "call", "answer", "missing"),
+    [
+        ("/api/v2/integration/media-library", ("POST", "/sync/tracks", None), {"count": 0}, "a results list"),
+        (
+            "/api/v2/playout-history/playout-history-full",
+            ("POST", "/sync/playback-history", {"start_date": DAY, "end_date": DAY}),
+            {"count": 1},
+            "a results list",
+        ),
+        (
+            "/api/v2/playout-history/playout-history-full",
+            ("POST", "/sync/playback-history", {"start_date": DAY, "end_date": DAY}),
+            {"count": 1, "results": [{"id": 1, "file": 2}]},
+            "history rows with id and starts",
+        ),
+        ("/api/v2/integration/schedule", ("GET", "/proxy/dashboard", None), {"date": DAY}, "an entries list"),
+    ],
+)
+async def test_an_answer_without_what_was_asked_is_libretime_error_naming_it(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, path: str, call: tuple, answer: dict, missing: str
+) -> None:
+    """LibreTime answering 200 with the wrong shape is its error, named with its path: never success."""
+    await fault(client, match={"method": "GET", "path": path}, fault="status", status=200, body=answer)
+    method, route, body = call
+    response = await ll.request(method, route, json=body)
+    assert response.status_code == 502, response.text
+    error = response.json()
+    assert error["error"] == "libretime_error"
+    assert error["message"] == f"LibreTime answered {path} without {missing}"
+    assert error["details"]["upstream"]["method"] == "GET" and error["details"]["upstream"]["path"] == path
+    assert "success" not in error
