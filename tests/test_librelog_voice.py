@@ -146,3 +146,41 @@ async def test_a_voice_track_in_a_log_publishes_at_its_slot(
     assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
     rows = (await client.get("/api/v2/schedule")).json()
     assert [(r["starts_at"], r["file"]) for r in rows] == [("2026-11-25T14:00:00Z", pushed["libretime_id"])]
+
+
+async def test_every_upload_try_is_preceded_by_a_lookup_never_retried_blind(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    """An upload is not idempotent: after a failed try LibreLog asks LibreTime for the md5 first."""
+    path = "/api/v2/integration/voice-tracks" if flavor == "integration" else "/rest/media"
+    rule = {"match": {"method": "POST", "path": path}, "fault": "status", "status": 503, "times": 1}
+    await client.post("/__stub__/faults", json=rule)
+    data = wav(0.4)
+    voice = (await upload(ll, data)).json()
+    await client.delete("/__stub__/journal")
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert response.status_code == 200, response.text
+    journal = (await client.get("/__stub__/journal")).json()["requests"]
+    flow = [(r["method"], r["path"]) for r in journal if r["path"] in (path, "/api/v2/files")]
+    assert flow == [("GET", "/api/v2/files"), ("POST", path), ("GET", "/api/v2/files"), ("POST", path)]
+    assert [r["status"] for r in journal if r["path"] == path] == [503, 201]
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+@pytest.mark.parametrize("answer", [{"success": True}, {"success": False, "library_id": 7}, {"library_id": 7}])
+async def test_an_upload_libretime_does_not_confirm_is_an_error(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, answer: dict
+) -> None:
+    path = "/api/v2/integration/voice-tracks"
+    await client.post(
+        "/__stub__/faults",
+        json={"match": {"method": "POST", "path": path}, "fault": "status", "status": 201, "body": answer},
+    )
+    voice = (await upload(ll, wav(0.2))).json()
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    body = response.json()
+    assert (response.status_code, body["error"]) == (502, "libretime_error")
+    assert body["message"].startswith("LibreTime did not confirm the upload: ")
+    assert body["details"]["upstream"]["method"] == "POST" and body["details"]["upstream"]["path"] == path
+    stored = (await ll.get(f"/voice/{voice['id']}")).json()
+    assert (stored["status"], stored["libretime_id"]) == ("recorded", None)

@@ -67,7 +67,6 @@ class VoiceUpload:
     description: str | None
     artist_name: str | None
     genre: str | None
-    duration_s: float | None
 
 
 class Flavor(Protocol):
@@ -188,7 +187,6 @@ class IntegrationFlavor:
                 "description": upload.description,
                 "artist_name": upload.artist_name,
                 "genre": upload.genre,
-                "duration": None if upload.duration_s is None else f"{upload.duration_s:.6f}",
             }.items()
             if v is not None
         }

@@ -220,7 +220,6 @@ async def upload_to_libretime(
             description=voice["description"],
             artist_name=voice["artist_name"],
             genre=voice["genre"],
-            duration_s=voice["duration_s"],
         )
         attempts = 1 + client.settings.retries
         file_id = None
