@@ -43,7 +43,9 @@ def module_of(mutant: str) -> str:
     return dotted.replace(".", "/") + ".py"
 
 
-_SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE)\b", re.IGNORECASE)
+_SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE)\b|\bVALUES\b|\bFROM\b|\bWHERE\b|\?", re.IGNORECASE)
+# Names this code gives the rows sqlite3/aiosqlite return (their keys ignore letter case).
+_ROW = re.compile(r"\b(row|r|track|source|existing|voice)\[\"\w+\"\]")
 _METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD)$", re.IGNORECASE)
 _STRING = re.compile(r"(['\"])(.*?)\1")
 
@@ -66,11 +68,11 @@ def equivalent_by_rule(diff: str) -> str | None:
     if len(changed) != 1:
         return None
     old = changed[0][0]
-    if _SQL.match(old):
+    if _SQL.search(old):
         return "SQL letter case (SQLite ignores it)"
     if _METHOD.match(old):
         return "HTTP method letter case (httpx upper-cases it)"
-    if "row[" in removed[0] or ".headers" in removed[0] or "Authorization" in old or "Content-Type" in old:
+    if _ROW.search(removed[0]) or ".headers" in removed[0] or "Authorization" in old or "Content-Type" in old:
         return "case-insensitive key (sqlite3.Row column or HTTP header name)"
     return None
 
