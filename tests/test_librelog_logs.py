@@ -59,7 +59,10 @@ async def test_create_orders_entries_and_fills_from_tracks(ll: httpx.AsyncClient
     assert stored["entries"][2]["hard_start"] is True
     assert (stored["status"], stored["locked"], stored["timezone"]) == ("draft", False, "UTC")
     listed = (await ll.get("/logs", params={"date": DAY})).json()
-    assert [item["id"] for item in listed["items"]] == [log["id"]]
+    assert listed == {"items": [stored], "total": 1}  # each listed log carries its own entries
+    other = (await ll.post("/logs", json={**day_log(), "date": "2026-11-24", "entries": []})).json()
+    everything = (await ll.get("/logs")).json()
+    assert [(item["id"], len(item["entries"])) for item in everything["items"]] == [(other["id"], 0), (log["id"], 4)]
     assert (await ll.get("/logs", params={"date": "2026-11-26"})).json()["items"] == []
 
 
@@ -153,6 +156,12 @@ async def test_locked_logs_refuse_edits_deletes_and_publishes(ll: httpx.AsyncCli
     publish = await ll.post(f"/logs/{log['id']}/publish")
     assert [r.status_code for r in (edit, delete, publish)] == [409, 409, 409]
     assert {r.json()["error"] for r in (edit, delete, publish)} == {"log_locked"}
+    assert [r.json()["message"] for r in (edit, delete, publish)] == [
+        f"Log {log['id']} is locked: unlock it to edit.",
+        f"Log {log['id']} is locked: unlock it to delete.",
+        f"Log {log['id']} is locked: unlock it to publish.",
+    ]
+    assert {r.json()["details"]["log_id"] for r in (edit, delete, publish)} == {log["id"]}
     assert (await client.get("/api/v2/schedule")).json() == []  # nothing reached LibreTime
     assert (await ll.get(f"/logs/{log['id']}")).json()["entries"] == log["entries"]
     assert (await ll.post(f"/logs/{log['id']}/unlock")).json()["locked"] is False

@@ -271,12 +271,41 @@ async def test_dashboard_is_live_libretime_data(ll: httpx.AsyncClient, client: h
         "/api/v2/integration/schedule/replace-day",
         json={"date": today, "entries": [{"start": f"{today}T10:00:00Z", "media_id": 2}]},
     )
+    await client.post(
+        "/api/v2/integration/schedule/replace-hour",
+        json={"date": today, "hour": 7, "entries": [{"start": f"{today}T07:30:00Z", "media_id": 3}]},
+    )
     after = (await ll.get("/proxy/dashboard")).json()
     assert (before["station_name"], before["api_version"]) == ("LibreTime Stub", "2.0.0")
-    assert (before["today"]["date"], before["today"]["scheduled_items"]) == (today, 0)
-    assert after["today"]["scheduled_items"] == 1
-    assert after["today"]["first_start"] == f"{today}T10:00:00Z"
-    assert after["stream_state"]["schedule_streaming"] is True
+    assert before["today"] == {"date": today, "scheduled_items": 0, "first_start": None, "last_end": None}
+    assert before["libretime_public_url"] is None
+    held = sorted((await client.get("/api/v2/schedule")).json(), key=lambda r: r["starts_at"])
+    assert after["today"] == {
+        "date": today,
+        "scheduled_items": 2,
+        "first_start": f"{today}T07:30:00Z",
+        "last_end": held[-1]["ends_at"],  # the later item ends last, whichever flavour reads it
+    }
+    assert after["stream_state"] == (await client.get("/api/v2/stream/state")).json()
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+@pytest.mark.parametrize("path", ["/api/v2/info", "/api/v2/version", "/api/v2/stream/state"])
+async def test_a_dashboard_source_answering_a_list_is_libretime_error(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, path: str
+) -> None:
+    rule = {"match": {"method": "GET", "path": path}, "fault": "status", "status": 200, "body": []}
+    assert (await client.post("/__stub__/faults", json=rule)).status_code == 201
+    response = await ll.get("/proxy/dashboard")
+    body = response.json()
+    assert (response.status_code, body["error"]) == (502, "libretime_error")
+    assert body["message"] == f"LibreTime answered GET {path} with an unexpected list"
+
+
+async def test_the_dashboard_names_the_public_url_it_is_configured_with(stub: RunningStub, tmp_path: Path) -> None:
+    settings = librelog_settings_for(stub.base_url, tmp_path, public_url="https://radio.example/libretime")
+    async with librelog_client(settings) as (_r, http):
+        assert (await http.get("/proxy/dashboard")).json()["libretime_public_url"] == "https://radio.example/libretime"
 
 
 async def test_file_proxy_streams_bytes_through_nginx(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:

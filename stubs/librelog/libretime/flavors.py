@@ -84,7 +84,9 @@ class Flavor(Protocol):
 
     async def history(self, start: datetime, end: datetime) -> list[HistoryItem]: ...
 
-    async def day_schedule(self, day: date, tz_name: str) -> list[dict[str, Any]]: ...
+    async def day_schedule(self, day: date, tz_name: str) -> list[dict[str, Any]]:
+        """The station-local day's items as ``{"start", "end"}`` (UTC), what the dashboard shows."""
+        ...
 
     async def media_exists(self, media_id: int) -> bool: ...
 
@@ -220,7 +222,7 @@ class IntegrationFlavor:
         entries = body.get("entries")
         if not isinstance(entries, list):
             raise _bad_shape(path, "an entries list")
-        return [{"start": e.get("start"), "end": e.get("end"), "media_id": e.get("media_id")} for e in entries]
+        return [{"start": e.get("start"), "end": e.get("end")} for e in entries]
 
     async def media_exists(self, media_id: int) -> bool:
         return await media_exists(self.client, media_id)
@@ -498,7 +500,7 @@ class V2Flavor:
         tz = timeconv.zone(tz_name)
         assert tz is not None
         rows = await self._rows_starting_in(*timeconv.day_bounds(day, tz))
-        return [{"start": r["starts_at"], "end": r.get("ends_at"), "media_id": r.get("file")} for r in rows]
+        return [{"start": r["starts_at"], "end": r.get("ends_at")} for r in rows]
 
     async def media_exists(self, media_id: int) -> bool:
         return await media_exists(self.client, media_id)
