@@ -143,9 +143,43 @@ async def test_create_track_validates_and_stores(ll: httpx.AsyncClient) -> None:
     created = await ll.post("/tracks", json={"title": "Local Promo", "type": "pro", "duration_s": 30})
     assert created.status_code == 201
     assert (await ll.get(f"/tracks/{created.json()['id']}")).json()["type"] == "PRO"
-    await ll.post("/tracks", json={"title": "A", "libretime_id": 9})
+    first = (await ll.post("/tracks", json={"title": "A", "libretime_id": 9})).json()
     duplicate = await ll.post("/tracks", json={"title": "B", "libretime_id": 9})
     assert (duplicate.status_code, duplicate.json()["error"]) == (409, "conflict")
+    assert duplicate.json()["details"] == {"field": "libretime_id", "track_id": first["id"]}
+    assert duplicate.json()["message"] == f"Track {first['id']} already has LibreTime id 9."
+
+
+async def test_a_created_track_keeps_every_field(ll: httpx.AsyncClient) -> None:
+    given = {
+        "title": "  Local Promo  ",
+        "type": "adv",
+        "artist": "Station Voice",
+        "album": "Promos 2026",
+        "genre": "Promo",
+        "filepath": "local/promo.wav",
+        "mime": "audio/x-wav",
+        "md5": "0" * 32,
+        "duration_s": 29.75,
+        "libretime_id": 4242,
+    }
+    created = (await ll.post("/tracks", json=given)).json()
+    stored = (await ll.get(f"/tracks/{created['id']}")).json()
+    assert stored == created
+    assert {k: stored[k] for k in given} == {**given, "title": "Local Promo", "type": "ADV"}
+    assert (await ll.post("/tracks", json={"title": "Bare"})).json()["type"] == "MUS"
+    wrong = await ll.post("/tracks", json={"title": "x", "artist": 5, "album": ["a"], "md5": {"x": 1}})
+    assert wrong.json()["details"]["errors"] == [
+        {"field": "artist", "message": "Must be a string."},
+        {"field": "album", "message": "Must be a string."},
+        {"field": "md5", "message": "Must be a string."},
+    ]
+    missing = (await ll.get("/tracks/999")).json()
+    assert (missing["error"], missing["message"], missing["details"]) == (
+        "not_found",
+        "No track 999.",
+        {"track_id": 999},
+    )
 
 
 async def published_and_played(ll: httpx.AsyncClient, lt: httpx.AsyncClient) -> list:

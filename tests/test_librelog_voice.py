@@ -184,3 +184,13 @@ async def test_an_upload_libretime_does_not_confirm_is_an_error(
     assert body["details"]["upstream"]["method"] == "POST" and body["details"]["upstream"]["path"] == path
     stored = (await ll.get(f"/voice/{voice['id']}")).json()
     assert (stored["status"], stored["libretime_id"]) == ("recorded", None)
+
+
+async def test_a_file_name_with_several_dots_is_judged_by_its_last_extension(ll: httpx.AsyncClient) -> None:
+    response = await ll.post(
+        "/voice", files={"file": ("monday.break.a.WAV", wav(0.2), "audio/x-wav")}, data={"title": "Dotted"}
+    )
+    assert response.status_code == 201, response.text
+    assert (response.json()["filename"], response.json()["mime"]) == ("monday.break.a.WAV", "audio/x-wav")
+    refused = await ll.post("/voice", files={"file": ("song.wav.exe", b"MZ", "audio/x-wav")}, data={"title": "No"})
+    assert refused.status_code == 400 and refused.json()["details"]["fields"] == ["file"]
