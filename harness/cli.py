@@ -1,8 +1,9 @@
 """``librelog-verify``: run the scenarios, validate them, or serve both stubs for manual use.
 
 Exit codes: 0 everything that ran was verified; 1 a scenario failed (or a report could not be
-built); 2 a usage or configuration problem, found before anything ran (one line, no traceback);
-3 nothing was verified (no scenario found, selected or run); 130 interrupted.
+built; for ``validate``, a scenario file has problems); 2 a usage or configuration problem, found
+before anything ran (one line, no traceback; a file that is not readable YAML is one); 3 nothing
+was verified (no scenario found, selected or run); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -94,19 +95,32 @@ class Summary:
         return "\n".join(lines)
 
 
-def check_scenarios(files: list[Path], root: Path) -> tuple[list[Scenario], list[str]]:
-    """Load every file: schema, hollow successes and unique ids. Problems as ``file:line: ...``."""
+@dataclass
+class Checked:
+    """Every scenario file loaded and checked: problems as ``file:line: ...``; ``unreadable`` counts
+    the files that could not be read as YAML at all (a usage problem, exit 2, even for validate)."""
+
+    scenarios: list[Scenario]
+    problems: list[str]
+    unreadable: int
+
+
+def check_scenarios(files: list[Path], root: Path) -> Checked:
+    """Load every file: schema, hollow successes and unique ids."""
     seen: dict[str, Path] = {}
     problems: list[str] = []
     loaded: list[Scenario] = []
+    unreadable = 0
     for path in files:
         try:
             scenario = load(path, root)
         except ScenarioError as exc:
             problems += [str(p) for p in exc.problems]
+            unreadable += any(p.message.startswith("not valid YAML") for p in exc.problems)
             continue
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f"{path}: cannot be read: {exc}")
+            unreadable += 1
             continue
         shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         problems += [str(p) for p in hollow_successes(scenario, shown)]
@@ -114,7 +128,7 @@ def check_scenarios(files: list[Path], root: Path) -> tuple[list[Scenario], list
             problems.append(f"{shown}:1: id: {scenario.id!r} is already used by {seen[scenario.id]}")
         seen[scenario.id] = path
         loaded.append(scenario)
-    return loaded, problems
+    return Checked(loaded, problems, unreadable)
 
 
 def _scenario_files(dirs: list[Path]) -> list[Path]:
@@ -201,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
         shown = ", ".join(str(d) for d in dirs)
         raise NothingVerified(f"no scenario files (*.yaml) in {shown}")
     root = _pytest_root(dirs)
-    _scenarios, problems = check_scenarios(files, root)
+    problems = check_scenarios(files, root).problems
     if problems:
         for line in problems:
             print(line)
@@ -318,11 +332,13 @@ def validate(args: argparse.Namespace) -> int:
     files = [f for p in paths for f in (discover(p) if p.is_dir() else [p])]
     if not files:
         raise NothingVerified(f"no scenario files (*.yaml) in {', '.join(map(str, paths))}")
-    _scenarios, problems = check_scenarios(files, Path.cwd())
-    for line in problems:
+    checked = check_scenarios(files, Path.cwd())
+    for line in checked.problems:
         print(line)
-    if problems:
-        print(f"{len(problems)} problem(s) in {len(files)} scenario file(s)")
+    if checked.unreadable:
+        raise ConfigError(f"{checked.unreadable} of {len(files)} file(s) cannot be read as YAML (see above)")
+    if checked.problems:
+        print(f"{len(checked.problems)} problem(s) in {len(files)} scenario file(s)")
         return FAILED
     print(f"{len(files)} scenario(s) valid")
     return OK

@@ -240,3 +240,13 @@ def test_pytest_asyncio_stays_quiet_wherever_the_plugin_is_installed(tmp_path: P
     )
     assert result.returncode == 0, result.stdout
     assert "asyncio_default_fixture_loop_scope" not in result.stdout + result.stderr
+
+
+def test_validate_says_2_for_a_file_that_is_not_yaml_and_1_for_a_wrong_scenario(tmp_path: Path) -> None:
+    put(tmp_path, "wrong", scenario("wrong", "\n  - librelog.get: {path: /tracks, expct: {status: 200}}\n"))
+    assert cli("validate", "scenarios", cwd=tmp_path).returncode == 1
+    put(tmp_path, "broken", "id: broken\ntitle: [unclosed\n")
+    result = cli("validate", "scenarios", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "scenarios/broken.yaml:3: not valid YAML" in result.stdout
+    assert result.stderr.strip() == "librelog-verify: error: 1 of 2 file(s) cannot be read as YAML (see above)"

@@ -286,3 +286,19 @@ def test_requirements_follow_what_a_scenario_does(tmp_path: Path) -> None:
     fault = "  - stub.fault: {fault: status, status: 500}\n" + read
     assert needs(fault, live) == {Capability.STUB_CONTROL}
     assert needs("  - docker.network: {name: libretime, services: [api]}\n", live) == {Capability.CONTAINERS}
+
+
+@pytest.mark.parametrize("day", ["2098-12-31", "2099-01-04"])
+def test_a_sandbox_next_to_real_days_is_refused(tmp_path: Path, station: dict[str, str], day: str) -> None:
+    """A station-local day reaches into its UTC neighbours: real schedule next to the sandbox refuses it."""
+    real = httpx.post(
+        station["LIBRETIME_URL"] + "/api/v2/integration/schedule/replace-day",
+        json={"date": day, "entries": [{"start": f"{day}T12:00:00Z", "media_id": 1}]},
+        headers=AUTH,
+    )
+    assert real.status_code == 200
+    put(tmp_path, "publish", scenario("publish", PUBLISH))
+    result = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", cwd=tmp_path, env=station)
+    assert result.returncode == 2
+    assert "on or next to the sandbox days 2099-01-01 to 2099-01-03" in result.stderr
+    assert len(rows(station, "schedule")) == 1 and not (tmp_path / "out" / "allure-results").exists()
