@@ -114,12 +114,12 @@ def _upload(libretime: httpx.Client, facts: Facts, api_key: str) -> None:
 def discover(config: LiveConfig, target: str, api_face_url: str | None = None) -> Facts:
     """Probe both services; ConfigError for anything that makes verification impossible."""
     facts = Facts(target=target, librelog_url=config.librelog_url, libretime_url=config.libretime_url)
-    librelog_headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
-    libretime_headers = {"Authorization": f"Api-Key {config.api_key}"}
     try:
         with (
-            httpx.Client(base_url=config.librelog_url, headers=librelog_headers, timeout=TIMEOUT_S) as librelog,
-            httpx.Client(base_url=config.libretime_url, headers=libretime_headers, timeout=TIMEOUT_S) as libretime,
+            httpx.Client(base_url=config.librelog_url, headers=config.librelog_headers, timeout=TIMEOUT_S) as librelog,
+            httpx.Client(
+                base_url=config.libretime_url, headers=config.libretime_headers, timeout=TIMEOUT_S
+            ) as libretime,
         ):
             _librelog(librelog, facts)
             _libretime(libretime, facts)

@@ -79,9 +79,7 @@ class Verdict:
 
 
 def libretime_client(config: LiveConfig) -> httpx.Client:
-    return httpx.Client(
-        base_url=config.libretime_url, headers={"Authorization": f"Api-Key {config.api_key}"}, timeout=60
-    )
+    return httpx.Client(base_url=config.libretime_url, headers=config.libretime_headers, timeout=60)
 
 
 def before(config: LiveConfig) -> Fingerprint:

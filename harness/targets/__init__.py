@@ -12,7 +12,6 @@ from .base import (
     SANDBOX_DAYS,
     LiveConfig,
     Target,
-    check_reachable,
     env_sandbox,
     environment,
 )
@@ -26,7 +25,6 @@ __all__ = [
     "STUB_KEY",
     "LiveConfig",
     "Target",
-    "check_reachable",
     "env_sandbox",
     "environment",
     "fresh_target",

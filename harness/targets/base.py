@@ -7,7 +7,8 @@ days); ``LiveConfig`` reads where the deployment is from the environment.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -92,6 +93,37 @@ class LiveConfig:
     def masker(self) -> Masker:
         return Masker([self.api_key, self.token])
 
+    @property
+    def librelog_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    @property
+    def libretime_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Api-Key {self.api_key}"}
+
+    def target(self, name: str, librelog: httpx.AsyncClient, libretime: httpx.AsyncClient, **kind: Any) -> Target:
+        """A Target on this deployment; ``kind`` says what the target kind adds (control plane, rail)."""
+        return Target(
+            name=name,
+            librelog=librelog,
+            libretime=libretime,
+            librelog_url=self.librelog_url,
+            libretime_url=self.libretime_url,
+            masker=self.masker(),
+            sandbox_date=self.sandbox_date,
+            **kind,
+        )
+
+
+@asynccontextmanager
+async def connect(config: LiveConfig) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """Clients for a deployment's LibreLog and LibreTime, with their credentials."""
+    async with (
+        client(config.librelog_url, config.librelog_headers) as librelog,
+        client(config.libretime_url, config.libretime_headers) as libretime,
+    ):
+        yield librelog, libretime
+
 
 def env_sandbox(value: str | None) -> date:
     if not value:
@@ -104,19 +136,3 @@ def env_sandbox(value: str | None) -> date:
 
 def environment() -> dict[str, str]:
     return dict(os.environ)
-
-
-def check_reachable(config: LiveConfig, timeout_s: float = 5.0) -> None:
-    """Both services answer at all (before any scenario runs): otherwise one clear error, not forty failures."""
-    probes = (
-        ("LibreLog", config.librelog_url, "/health", "LIBRELOG_URL"),
-        ("LibreTime", config.libretime_url, "/api/v2/version", "LIBRETIME_URL"),
-    )
-    for name, base, path, variable in probes:
-        try:
-            httpx.get(base + path, timeout=timeout_s)
-        except httpx.TransportError as exc:
-            reason = str(exc) or type(exc).__name__
-            raise ConfigError(f"{name} at {base} ({variable}) is unreachable: {reason}") from None
-        except httpx.InvalidURL as exc:
-            raise ConfigError(f"{variable} is not a usable URL: {base!r} ({exc})") from None

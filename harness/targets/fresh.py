@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from ..errors import HarnessError, ServiceUnreachable
-from .base import LiveConfig, Target, client
+from .base import LiveConfig, Target, connect
 
 
 async def seed(libretime: httpx.AsyncClient, fixtures: Any) -> None:
@@ -64,21 +64,8 @@ async def reset_librelog(librelog: httpx.AsyncClient, settings: Mapping[str, Any
 async def fresh_target(
     name: str, config: LiveConfig, fixtures: Any, settings: Mapping[str, Any], env: Mapping[str, str]
 ) -> AsyncIterator[Target]:
-    librelog_headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
-    async with (
-        client(config.librelog_url, librelog_headers) as librelog,
-        client(config.libretime_url, {"Authorization": f"Api-Key {config.api_key}"}) as libretime,
-    ):
+    async with connect(config) as (librelog, libretime):
         await reset(libretime, "/__stub__/reset", None, "the LibreTime stub's control plane")
         await reset_librelog(librelog, settings, env)
         await seed(libretime, fixtures)
-        yield Target(
-            name=name,
-            librelog=librelog,
-            libretime=libretime,
-            librelog_url=config.librelog_url,
-            libretime_url=config.libretime_url,
-            masker=config.masker(),
-            sandbox_date=config.sandbox_date,
-            has_control_plane=True,
-        )
+        yield config.target(name, librelog, libretime, has_control_plane=True)

@@ -19,7 +19,7 @@ import httpx
 
 from ..errors import HarnessError, ServiceUnreachable
 from ..ledger import Entry, Ledger
-from .base import LiveConfig, Target, client
+from .base import LiveConfig, Target, connect
 from .fresh import reset_librelog
 
 _LOG_PATH = re.compile(r"^/logs/([^/]+)(/.*)?$")
@@ -146,21 +146,13 @@ async def sandbox_target(
     settings: Mapping[str, Any] | None,
     env: Mapping[str, str],
 ) -> AsyncIterator[Target]:
-    librelog_headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
-    async with (
-        client(config.librelog_url, librelog_headers) as librelog,
-        client(config.libretime_url, {"Authorization": f"Api-Key {config.api_key}"}) as libretime,
-    ):
+    async with connect(config) as (librelog, libretime):
         if settings:
             await reset_librelog(librelog, settings, env)  # a test deployment: the preflight saw the reset
-        target = Target(
-            name=name,
-            librelog=librelog,
-            libretime=libretime,
-            librelog_url=config.librelog_url,
-            libretime_url=config.libretime_url,
-            masker=config.masker(),
-            sandbox_date=config.sandbox_date,
+        target = config.target(
+            name,
+            librelog,
+            libretime,
             has_control_plane=False,
             allow_destructive=config.allow_destructive,
             rail=Rail(),
