@@ -356,3 +356,15 @@ async def test_history_full_is_inclusive_and_ordered(client: httpx.AsyncClient) 
     assert [r["file"] for r in by_date["results"]] == [3]
     bad = await client.get("/api/v2/playout-history/playout-history-full", params={"start": "soon"})
     assert (bad.status_code, bad.json()["errors"]) == (400, {"start": ["Enter a valid date/time."]})
+
+
+async def test_the_media_library_leaves_hidden_files_out(client: httpx.AsyncClient) -> None:
+    """As LibreTime's own library does: a hidden file (upstream never deletes one) is not in it."""
+    await seed(client, {"fixture": "small"})
+    ids = [r["id"] for r in (await client.get("/api/v2/integration/media-library")).json()["results"]]
+    assert (await client.patch("/api/v2/files/2", json={"hidden": True})).json()["hidden"] is True
+    page = (await client.get("/api/v2/integration/media-library")).json()
+    assert (page["count"], [r["id"] for r in page["results"]]) == (len(ids) - 1, [i for i in ids if i != 2])
+    await client.patch("/api/v2/files/2", json={"hidden": False})
+    again = (await client.get("/api/v2/integration/media-library", params={"limit": 2, "offset": 1})).json()
+    assert [r["id"] for r in again["results"]] == ids[1:3]

@@ -73,8 +73,10 @@ def library_item(store: Store, row: Row) -> dict[str, Any]:
 
 def media_library_page(store: Store, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
     """A page of the library as LibreTime's own library shows it: hidden files are not in it."""
-    rows = store.files.rows
-    ids = [i for i in store.files.ids_sorted() if not rows[i].get("hidden")]
+    rows, hidden = store.files.rows, store.files.hidden
+    ids = store.files.ids_sorted()
+    if hidden:
+        ids = [i for i in ids if i not in hidden]
     return len(ids), [library_item(store, rows[i]) for i in ids[offset : offset + limit]]
 
 

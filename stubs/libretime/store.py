@@ -31,6 +31,9 @@ class Table:
         self.rows: dict[int, Row] = {}
         self.next_id = 1
         self._sorted: list[int] | None = []
+        # Rows flagged hidden (files the library no longer shows): kept so a page of the library
+        # costs nothing extra when, as usually, none is hidden.
+        self.hidden: set[int] = set()
 
     def insert(self, row: Row, row_id: int | None = None) -> Row:
         if row_id is None:
@@ -45,13 +48,25 @@ class Table:
             else:
                 insort(self._sorted, row_id)
         self.rows[row_id] = row
+        self._track_hidden(row)
         return row
+
+    def update(self, row: Row, changes: Row) -> None:
+        row.update(changes)
+        self._track_hidden(row)
+
+    def _track_hidden(self, row: Row) -> None:
+        if row.get("hidden"):
+            self.hidden.add(row["id"])
+        else:
+            self.hidden.discard(row["id"])
 
     def get(self, row_id: int) -> Row | None:
         return self.rows.get(row_id)
 
     def delete(self, row_id: int) -> Row | None:
         row = self.rows.pop(row_id, None)
+        self.hidden.discard(row_id)
         if row is not None:
             self._sorted = None  # rebuilt lazily: deletes are rare, pages are many
         return row
@@ -68,6 +83,7 @@ class Table:
         self.rows.clear()
         self.next_id = 1
         self._sorted = []
+        self.hidden.clear()
 
 
 class Store:

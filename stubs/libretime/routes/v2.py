@@ -167,7 +167,7 @@ def _viewset(resource: Resource) -> tuple[Handler, Handler]:
         partial = request.method == "PATCH"
         clean = validate(body.data, resource.update_fields, partial=partial, exists=store.exists, form=body.form)
         _check_unique(store, resource, clean, row["id"])
-        row.update(clean)
+        store[resource.table].update(row, clean)
         if resource is FILES:
             row["updated_at"] = datetime.now(UTC)
         if resource is SCHEDULE and "starts_at" in clean:
