@@ -141,8 +141,8 @@ async def test_create_track_validates_and_stores(ll: httpx.AsyncClient) -> None:
     bad = await ll.post("/tracks", json={"type": "XYZ", "duration_s": -1, "libretime_id": "7"})
     assert set(bad.json()["details"]["fields"]) == {"title", "type", "duration_s", "libretime_id"}
     created = await ll.post("/tracks", json={"title": "Local Promo", "type": "pro", "duration_s": 30})
-    assert created.status_code == 201
-    assert (await ll.get(f"/tracks/{created.json()['id']}")).json()["type"] == "PRO"
+    stored = (await ll.get(f"/tracks/{created.json()['id']}")).json()
+    assert (created.status_code, stored["type"], stored["duration_s"]) == (201, "PRO", 30)
     first = (await ll.post("/tracks", json={"title": "A", "libretime_id": 9})).json()
     duplicate = await ll.post("/tracks", json={"title": "B", "libretime_id": 9})
     assert (duplicate.status_code, duplicate.json()["error"]) == (409, "conflict")
@@ -346,8 +346,7 @@ async def test_file_proxy_streams_bytes_through_nginx(ll: httpx.AsyncClient, cli
     await seed(client, {"fixture": "small"})
     direct = await client.get("/api/v2/files/2/download")
     proxied = await ll.get("/proxy/files/2")
-    assert proxied.status_code == 200
-    assert proxied.content == direct.content
+    assert (proxied.status_code, proxied.content) == (200, direct.content)
     assert len(proxied.content) > 44
     assert (await ll.get("/proxy/files/999")).status_code == 404
 

@@ -24,8 +24,12 @@ async def test_upload_stores_the_file_and_its_facts(ll: httpx.AsyncClient, libre
     data = wav(1.5)
     response = await upload(ll, data, hour="14", **{"break": "A"})
     voice = response.json()
-    assert response.status_code == 201
-    assert (voice["standardized_name"], voice["status"], voice["libretime_id"]) == ("14-00_BreakA", "recorded", None)
+    assert (response.status_code, voice["standardized_name"], voice["status"], voice["libretime_id"]) == (
+        201,
+        "14-00_BreakA",
+        "recorded",
+        None,
+    )
     assert (voice["size_bytes"], voice["md5"], voice["duration_s"]) == (len(data), MD5(data).hexdigest(), 1.5)
     assert (await ll.get(f"/voice/{voice['id']}")).json() == voice
     assert (await ll.get("/voice")).json()["total"] == 1
@@ -73,8 +77,8 @@ async def test_push_to_libretime_preserves_metadata_and_bytes(
     voice = (await upload(ll, data)).json()
     response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
     pushed = response.json()
-    assert response.status_code == 200
-    assert (pushed["status"], pushed["libretime_id"]) == ("uploaded", pushed["libretime_id"])
+    assert (response.status_code, pushed["status"]) == (200, "uploaded")
+    assert isinstance(pushed["libretime_id"], int) and pushed["uploaded_at"] is not None
     assert (await ll.get(f"/voice/{voice['id']}")).json()["libretime_id"] == pushed["libretime_id"]
     held = (await client.get(f"/api/v2/files/{pushed['libretime_id']}")).json()
     assert (held["track_title"], held["description"], held["artist_name"]) == ("Break A", "Top of 2pm", "Jo DJ")

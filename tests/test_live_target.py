@@ -23,6 +23,7 @@ from harness.capabilities import Capability, Facts
 from harness.loader import load
 from harness.requirements import required
 from tests.conftest import served
+from tests.test_harness_cli import cli as harness_cli
 
 KEY = "live-key-98765"
 AUTH = {"Authorization": f"Api-Key {KEY}"}
@@ -35,15 +36,13 @@ def station(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "harness.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "LIBRELOG_API_TOKEN": "", **env},
-        check=False,
-    )
+    """The command as a user runs it, with no LibreLog token of the caller's leaking in."""
+    return harness_cli(*args, cwd=cwd, env={"LIBRELOG_API_TOKEN": "", **env})
+
+
+def live(cwd: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    """``run --target live`` over the scenarios written in ``cwd``, reports in ``cwd/out``."""
+    return cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", *extra, cwd=cwd, env=env)
 
 
 def put(folder: Path, name: str, text: str) -> None:
@@ -80,7 +79,7 @@ def test_a_live_run_provisions_publishes_and_leaves_the_station_as_it_was(
 ) -> None:
     put(tmp_path, "publish", scenario("publish", PUBLISH))
     before = {table: rows(station, table) for table in ("schedule", "show-instances", "shows", "files")}
-    result = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", cwd=tmp_path, env=station)
+    result = live(tmp_path, station)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert "capabilities: history_write, integration_api, stub_control, upload" in result.stdout
     assert "stub_control" in result.stdout and "librelog_reset: LibreLog has no test reset" in result.stdout
@@ -108,8 +107,7 @@ def test_a_change_outside_the_sandbox_fails_the_run_and_says_what_changed(
   - libretime.file: {id: 3, expect: {track_title: "Renamed by the run"}}
 """
     put(tmp_path, "touch", scenario("touch", touch))
-    args = ("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", "--allow-destructive")
-    result = cli(*args, cwd=tmp_path, env=station)
+    result = live(tmp_path, station, "--allow-destructive")
     assert result.returncode == 1, result.stdout[-2000:]
     assert "the station changed outside the sandbox (1 change(s))" in result.stderr
     assert "files 3 changed (track_title:" in result.stderr and "'Renamed by the run'" in result.stderr
@@ -135,7 +133,7 @@ def test_the_rail_refuses_direct_writes_and_logs_it_did_not_create(tmp_path: Pat
   - libretime.file: {id: 1}
 """
     put(tmp_path, "direct", scenario("direct", direct))
-    result = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", cwd=tmp_path, env=station)
+    result = live(tmp_path, station)
     assert result.returncode == 1
     assert f"POST /logs/{theirs['id']}/publish touches a log this run did not create" in result.stdout
     assert "DELETE /api/v2/files/1 writes to LibreTime directly" in result.stdout
@@ -159,7 +157,7 @@ def test_preflight_problems_are_one_error_before_any_scenario(
     put(tmp_path, "publish", scenario("publish", PUBLISH))
     env = {**station, **{k: v.format(**station) for k, v in change.items() if k != "SANDBOX"}}
     extra = ["--sandbox-date", change["SANDBOX"]] if "SANDBOX" in change else []
-    result = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", *extra, cwd=tmp_path, env=env)
+    result = live(tmp_path, env, *extra)
     assert result.returncode == 2, result.stdout + result.stderr
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert KEY not in result.stdout + result.stderr
@@ -170,15 +168,7 @@ def test_preflight_problems_are_one_error_before_any_scenario(
 def test_a_refused_librelog_token_and_an_unconfigured_librelog_stop_the_run(tmp_path: Path) -> None:
     put(tmp_path, "publish", scenario("publish", PUBLISH))
     with served(tmp_path / "secured.sqlite3", KEY, token="right-token-123") as env:
-        wrong = cli(
-            "run",
-            "--scenarios",
-            "scenarios",
-            "--target",
-            "live",
-            cwd=tmp_path,
-            env={**env, "LIBRELOG_API_TOKEN": "wrong-token"},
-        )
+        wrong = live(tmp_path, {**env, "LIBRELOG_API_TOKEN": "wrong-token"})
     assert wrong.returncode == 2
     assert "LibreLog refused the token (401)" in wrong.stderr and "right-token-123" not in wrong.stderr
     port = _free()
@@ -192,15 +182,7 @@ def test_a_refused_librelog_token_and_an_unconfigured_librelog_stop_the_run(tmp_
     try:
         _wait(f"http://127.0.0.1:{port}/health")
         with served(tmp_path / "lt.sqlite3", KEY) as env:
-            bare = cli(
-                "run",
-                "--scenarios",
-                "scenarios",
-                "--target",
-                "live",
-                cwd=tmp_path,
-                env={**env, "LIBRELOG_URL": f"http://127.0.0.1:{port}"},
-            )
+            bare = live(tmp_path, {**env, "LIBRELOG_URL": f"http://127.0.0.1:{port}"})
     finally:
         librelog.terminate()
         librelog.wait(timeout=10)
@@ -253,7 +235,7 @@ def test_a_killed_run_leaves_a_ledger_that_cleanup_replays_exactly(tmp_path: Pat
     assert kinds == ["file", "log", "window"]
     assert len(rows(station, "schedule")) == 1
 
-    refused = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", cwd=tmp_path, env=station)
+    refused = live(tmp_path, station)
     assert refused.returncode == 2 and "librelog-verify cleanup" in refused.stderr
 
     cleaned = cli("cleanup", "--out", "out", cwd=tmp_path, env=station)
@@ -298,7 +280,7 @@ def test_a_sandbox_next_to_real_days_is_refused(tmp_path: Path, station: dict[st
     )
     assert real.status_code == 200
     put(tmp_path, "publish", scenario("publish", PUBLISH))
-    result = cli("run", "--scenarios", "scenarios", "--target", "live", "--out", "out", cwd=tmp_path, env=station)
+    result = live(tmp_path, station)
     assert result.returncode == 2
     assert "on or next to the sandbox days 2099-01-01 to 2099-01-03" in result.stderr
     assert len(rows(station, "schedule")) == 1 and not (tmp_path / "out" / "allure-results").exists()

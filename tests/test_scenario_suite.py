@@ -36,25 +36,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(ROOT / name, source / name)
     for name in ("stubs", "harness", "reports", "scenarios"):
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "out"))
-    wheel = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert wheel.returncode == 0, wheel.stderr[-2000:]
+    pip("wheel", "--no-deps", "-q", "-w", str(folder), str(source))
     (built,) = folder.glob("librelog_verify-*.whl")
     site = folder / "site"
-    target = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(built)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert target.returncode == 0, target.stderr[-2000:]
+    pip("install", "--no-deps", "-q", "--target", str(site), str(built))
     return site
+
+
+def pip(*args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", *args], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def outside(site: Path, workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
