@@ -45,9 +45,6 @@ class Facts:
         """Both services can be reset: every scenario starts from nothing, as on the stub target."""
         return {Capability.STUB_CONTROL, Capability.LIBRELOG_RESET} <= self.capabilities
 
-    def has(self, capability: Capability) -> bool:
-        return capability in self.capabilities
-
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["capabilities"] = sorted(str(c) for c in self.capabilities)

@@ -237,17 +237,11 @@ def _versions(session: pytest.Session, target: str) -> dict[str, str]:
     import platform
     from importlib.metadata import version
 
-    import httpx
-
     found = {"librelog_verify": version("librelog-verify"), "python": platform.python_version()}
     if target == "stub":
         found["libretime_api"] = "2.0.0 (embedded stub)"
-        return found
-    url = os.environ.get("LIBRETIME_URL") or os.environ.get("LIBRETIME_API_URL")
-    try:
-        found["libretime_api"] = httpx.get(f"{url}/api/v2/version", timeout=5).json()["api_version"]
-    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-        found["libretime_api"] = f"unknown ({type(exc).__name__})"
+    else:  # read once, by the preflight
+        found["libretime_api"] = target_facts(session.config).libretime_api_version or "unknown"
     return found
 
 
