@@ -7,7 +7,10 @@ pyproject.toml). A mutant the tests fail on is killed; one they pass with surviv
 triaged as equivalent (no observable difference; listed with the reason in
 ``bench/mutation-triage.json``) leave the score's denominator. Not a test: run it by hand.
 
-    .venv/bin/python bench/mutation_bench.py [--max-children 2] [--survivors]
+    .venv/bin/python bench/mutation_bench.py [--max-children 2] [--retry-survivors] [--survivors]
+
+mutmut keeps each mutant's verdict until its function changes; ``--retry-survivors`` runs the
+survivors again after new checks were added. mutmut's progress goes to ``mutants/run.log``.
 """
 
 from __future__ import annotations
@@ -91,19 +94,39 @@ def results() -> dict[str, str]:
     return {m["name"]: m["status"].strip() for line in done.stdout.splitlines() if (m := _LINE.match(line))}
 
 
+def retry_survivors() -> int:
+    """Forget the verdict of every mutant that survived (exit code 0) or had no test (33), so
+    the next run tries them against today's tests; mutmut keeps verdicts per function."""
+    forgotten = 0
+    for meta in (ROOT / "mutants").rglob("*.meta"):
+        data = json.loads(meta.read_text())
+        codes = data["exit_code_by_key"]
+        for name, code in codes.items():
+            if code in (0, 33):
+                codes[name] = None
+                forgotten += 1
+        meta.write_text(json.dumps(data, indent=4))
+    return forgotten
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--survivors", action="store_true", help="list every untriaged survivor")
+    parser.add_argument("--retry-survivors", action="store_true", help="run earlier survivors again")
     args = parser.parse_args()
     ensure_mutmut()
+    if args.retry_survivors:
+        print(f"{retry_survivors()} earlier survivors will run again", flush=True)
     started = time.monotonic()
-    subprocess.run(  # noqa: S603 - the benchmark's own tool
-        [str(MUTMUT), "run", "--max-children", str(args.max_children)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        check=False,
-    )
+    with (ROOT / "mutants" / "run.log").open("w") as progress:
+        subprocess.run(  # noqa: S603 - the benchmark's own tool
+            [str(MUTMUT), "run", "--max-children", str(args.max_children)],
+            cwd=ROOT,
+            stdout=progress,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     elapsed = time.monotonic() - started
     found = results()
     triage: dict[str, str] = json.loads(TRIAGE.read_text()) if TRIAGE.exists() else {}

@@ -360,3 +360,67 @@ async def test_file_proxy_against_the_api_port_is_a_clear_502(api_stub: RunningS
     assert (response.status_code, body["error"]) == (502, "libretime_error")
     assert "nginx" in body["message"]
     assert "X-Accel-Redirect" in body["details"]["upstream"]["body"]
+
+
+async def test_history_of_station_local_days_keeps_each_row_on_its_side_of_midnight(
+    stub: RunningStub, client: httpx.AsyncClient, flavor: str, tmp_path: Path
+) -> None:
+    """New York midnight is 05:00 UTC in winter: rows one second either side of each edge."""
+    await seed(client, {"fixture": "small"})
+    await seed(
+        client,
+        {
+            "playout_history": [
+                {"id": 901, "starts": "2030-01-01T04:59:59Z", "file": 1},  # Dec 31, 23:59:59 local
+                {"id": 902, "starts": "2030-01-01T05:00:00Z", "file": 1},  # Jan 1, 00:00:00 local
+                {"id": 903, "starts": "2030-01-02T04:59:59Z", "ends": "2030-01-02T05:02:00Z", "file": 2},
+                {"id": 904, "starts": "2030-01-02T05:00:00Z", "file": 2},  # Jan 2, 00:00:00 local
+                {"id": 905, "starts": "2030-01-01T12:00:00Z"},  # nothing LibreLog knows
+                {"id": 906, "starts": "2030-01-01T13:00:00Z", "file": 14},  # not synced to LibreLog
+            ]
+        },
+    )
+    settings = librelog_settings_for(stub.base_url, tmp_path, flavor=flavor, station_timezone="America/New_York")
+    async with librelog_client(settings) as (_running, ll):
+        await ll.post("/sync/tracks", params={"limit": "13"})
+        tracks = {t["libretime_id"]: t for t in await all_tracks(ll)}
+        assert 14 not in tracks
+        day = {"start_date": "2030-01-01", "end_date": "2030-01-01"}
+        body = (await ll.post("/sync/playback-history", json=day)).json()
+        assert {k: body[k] for k in ("fetched", "created", "duplicates", "unmatched")} == {
+            "fetched": 4,
+            "created": 4,
+            "duplicates": 0,
+            "unmatched": 2,
+        }
+        stored = (await ll.get("/playback-history")).json()["items"]
+        # The integration flavour carries LibreTime's titles; v2's history has none, so the track's are used.
+        named = flavor == "integration"
+        assert [
+            (h["libretime_history_id"], h["played_at"], h["ended_at"], h["track_id"], h["title"], h["artist"])
+            for h in stored
+        ] == [
+            (902, "2030-01-01T05:00:00Z", None, tracks[1]["id"], tracks[1]["title"], tracks[1]["artist"]),
+            (905, "2030-01-01T12:00:00Z", None, None, None, None),
+            (906, "2030-01-01T13:00:00Z", None, None, *(("Untyped Upload", "Unknown") if named else (None, None))),
+            (
+                903,
+                "2030-01-02T04:59:59Z",
+                "2030-01-02T05:02:00Z",
+                tracks[2]["id"],
+                tracks[2]["title"],
+                tracks[2]["artist"],
+            ),
+        ]
+        # Reading back by station-local dates uses the same edges, inclusive of the last microsecond.
+        listed = await ll.get("/playback-history", params={"start": "2030-01-01", "end": "2030-01-01"})
+        assert [h["libretime_history_id"] for h in listed.json()["items"]] == [902, 905, 906, 903]
+        late = await ll.get("/playback-history", params={"start": "2030-01-01T12:30:00Z"})
+        assert [h["libretime_history_id"] for h in late.json()["items"]] == [906, 903]
+        early = await ll.get("/playback-history", params={"end": "2030-01-01T12:00:00Z"})
+        assert [h["libretime_history_id"] for h in early.json()["items"]] == [902, 905]
+        bad = (await ll.get("/playback-history", params={"start": "soon", "end": "2030-13-01"})).json()
+        assert [(e["field"], e["message"]) for e in bad["details"]["errors"]] == [
+            ("start", "A date YYYY-MM-DD (station-local) or an ISO 8601 datetime."),
+            ("end", "A date YYYY-MM-DD (station-local) or an ISO 8601 datetime."),
+        ]

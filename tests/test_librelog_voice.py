@@ -38,24 +38,63 @@ async def test_upload_stores_the_file_and_its_facts(ll: httpx.AsyncClient, libre
     assert served.headers["Content-Type"] == "audio/x-wav"
 
 
+_FILE = "Required: an audio file (multipart field 'file')."
+_TYPES = "send one of mp3, wav, ogg, flac, m4a, aac, opus."
+
+
 @pytest.mark.parametrize(
-    ("files", "fields", "status", "field"),
+    ("files", "fields", "errors"),
     [
-        ({"file": ("notes.txt", b"hello", "text/plain")}, {"title": "x"}, 400, "file"),
-        ({"file": ("empty.wav", b"", "audio/x-wav")}, {"title": "x"}, 400, "file"),
-        ({"file": ("broken.wav", b"RIFF....not a wav", "audio/x-wav")}, {"title": "x"}, 400, "file"),
-        ({"file": ("a.wav", b"", "audio/x-wav")}, {}, 400, "title"),
-        ({"other": ("a.wav", b"x", "audio/x-wav")}, {"title": "x"}, 400, "file"),
-        ({"file": ("a.wav", b"x", "audio/x-wav")}, {"title": "x", "hour": "25"}, 400, "hour"),
-        ({"file": ("a.wav", b"x", "audio/x-wav")}, {"title": "x", "break": "A"}, 400, "hour"),
+        (
+            {"file": ("notes.txt", b"hello", "text/plain")},
+            {"title": "x"},
+            [("file", f"Unsupported type '.txt': {_TYPES}")],
+        ),
+        ({"file": ("README", b"hello", "text/plain")}, {"title": "x"}, [("file", f"Unsupported type '.': {_TYPES}")]),
+        ({"file": ("empty.wav", b"", "audio/x-wav")}, {"title": "x"}, [("file", "The file is empty.")]),
+        (
+            {"file": ("broken.wav", b"RIFF....not a wav", "audio/x-wav")},
+            {"title": "x"},
+            [("file", "Not a readable WAV file.")],
+        ),
+        (
+            {"file": ("a.wav", b"", "audio/x-wav")},
+            {},
+            [("file", "The file is empty."), ("title", "Required: a non-empty title.")],
+        ),
+        ({"file": ("a.wav", b"x", "audio/x-wav")}, {"title": "  "}, [("title", "Required: a non-empty title.")]),
+        ({"other": ("a.wav", b"x", "audio/x-wav")}, {"title": "x"}, [("file", _FILE)]),
+        ({"file": ("a.wav", b"x", "audio/x-wav")}, {"title": "x", "hour": "25"}, [("hour", "An hour from 0 to 23.")]),
+        (
+            {"file": ("a.wav", b"x", "audio/x-wav")},
+            {"title": "x", "break": "A"},
+            [("hour", "Required with break (the name is HH-00_Break<break>).")],
+        ),
+        (
+            {"file": ("a.wav", b"x", "audio/x-wav")},
+            {"title": "x", "hour": "7", "break": "A-1"},
+            [("break", "Letters or digits only, e.g. A.")],
+        ),
+        (
+            {"file": ("a.wav", b"x", "audio/x-wav")},
+            {"title": "x", "hour": "x", "break": "A"},
+            [("hour", "An hour from 0 to 23.")],
+        ),
+        (
+            {"file": ("a.wav", b"x", "audio/x-wav")},
+            {"title": "t" * 513, "genre": "g" * 65, "description": "d" * 512},
+            [("title", "At most 512 characters."), ("genre", "At most 64 characters.")],
+        ),
     ],
 )
-async def test_bad_uploads_are_400_and_leave_nothing(
-    ll: httpx.AsyncClient, librelog: RunningLibreLog, files: dict, fields: dict, status: int, field: str
+async def test_bad_uploads_are_400_name_each_problem_and_leave_nothing(
+    ll: httpx.AsyncClient, librelog: RunningLibreLog, files: dict, fields: dict, errors: list[tuple[str, str]]
 ) -> None:
     response = await ll.post("/voice", files=files, data=fields)
-    assert response.status_code == status
-    assert field in response.json()["details"]["fields"]
+    body = response.json()
+    assert (response.status_code, body["error"]) == (400, "validation_failed")
+    assert [(e["field"], e["message"]) for e in body["details"]["errors"]] == errors
+    assert body["details"]["fields"] == list(dict.fromkeys(field for field, _ in errors))
     assert (await ll.get("/voice")).json()["total"] == 0
     voice_dir = librelog.app[VOICE_DIR]
     assert list(Path(voice_dir).iterdir()) == []

@@ -206,33 +206,30 @@ async def list_history(db: Database, start_raw: str | None, end_raw: str | None,
     errors = FieldErrors()
     tz = timeconv.zone(tz_name)
     assert tz is not None
-    bounds: list[str | None] = []
+    # Compared as instants, not strings: "…:59Z" sorts after "…:59.5Z" as text. A date's end is
+    # the next local midnight, exclusive, so the day's last second is in and the next day's first out.
+    where, args = [], []
     for name, raw, is_end in (("start", start_raw, False), ("end", end_raw, True)):
         if raw is None:
-            bounds.append(None)
             continue
         day = timeconv.parse_date(raw)
-        if day is not None:
-            edge = timeconv.day_bounds(day, tz)[1 if is_end else 0]
-            bounds.append(timeconv.iso_z(edge - timedelta(microseconds=1) if is_end else edge))
-            continue
-        instant = timeconv.parse_client_instant(raw)
-        if instant is None:
+        instant = timeconv.parse_client_instant(raw) if day is None else None
+        if day is None and instant is None:
             errors.add(name, "A date YYYY-MM-DD (station-local) or an ISO 8601 datetime.")
-        bounds.append(timeconv.iso_z(instant) if instant else None)
+            continue
+        if day is not None:
+            edge, operator = timeconv.day_bounds(day, tz)[1 if is_end else 0], "<" if is_end else ">="
+        else:
+            assert instant is not None
+            edge, operator = instant, "<=" if is_end else ">="
+        where.append(f"julianday(played_at) {operator} julianday(?)")
+        args.append(timeconv.iso_z(edge))
     errors.raise_if_any()
-    where, args = [], []
-    if bounds[0]:
-        where.append("played_at >= ?")
-        args.append(bounds[0])
-    if bounds[1]:
-        where.append("played_at <= ?")
-        args.append(bounds[1])
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     async with (
         db.read() as conn,
         conn.execute(
-            f"SELECT * FROM playback_history {clause} ORDER BY played_at, id",
+            f"SELECT * FROM playback_history {clause} ORDER BY julianday(played_at), id",
             args,
         ) as cur,
     ):
