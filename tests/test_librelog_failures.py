@@ -223,3 +223,53 @@ async def test_an_answer_without_what_was_asked_is_libretime_error_naming_it(
     assert error["message"] == f"LibreTime answered {path} without {missing}"
     assert error["details"]["upstream"]["method"] == "GET" and error["details"]["upstream"]["path"] == path
     assert "success" not in error
+
+
+async def _status_error(ll: httpx.AsyncClient) -> tuple[int, str]:
+    status = (await ll.get("/sync/status")).json()
+    assert status["connection_status"] is False
+    return 502, status["libretime"]["error"].removeprefix("libretime_error: ")
+
+
+async def _dashboard(ll: httpx.AsyncClient) -> tuple[int, str]:
+    response = await ll.get("/proxy/dashboard")
+    return response.status_code, response.json()["message"]
+
+
+async def _history(ll: httpx.AsyncClient) -> tuple[int, str]:
+    response = await ll.post("/sync/playback-history", json={"start_date": DAY, "end_date": DAY})
+    return response.status_code, response.json()["message"]
+
+
+async def _voice(ll: httpx.AsyncClient) -> tuple[int, str]:
+    voice = (await ll.post("/voice", files={"file": ("b.mp3", b"ID3", "audio/mpeg")}, data={"title": "B"})).json()
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert (await ll.get(f"/voice/{voice['id']}")).json()["status"] == "recorded"
+    return response.status_code, response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("flavor", "action", "method", "path", "wrong"),
+    [
+        ("v2", _status_error, "GET", "/api/v2/version", []),
+        ("v2", _status_error, "GET", "/api/v2/stream/state", []),
+        ("integration", _status_error, "GET", "/api/v2/integration/sync-status", []),
+        ("integration", _dashboard, "GET", "/api/v2/integration/schedule", []),
+        ("v2", _history, "GET", "/api/v2/playout-history", {}),
+        ("integration", _history, "GET", "/api/v2/playout-history/playout-history-full", []),
+        ("v2", _voice, "GET", "/api/v2/files", {}),
+        ("v2", _voice, "GET", "/api/v2/libraries", {}),
+        ("v2", _voice, "POST", "/api/v2/libraries", []),
+        ("v2", _voice, "POST", "/rest/media", []),
+        ("integration", _voice, "POST", "/api/v2/integration/voice-tracks", []),
+    ],
+)
+async def test_an_answer_of_the_wrong_shape_is_a_libretime_error_naming_the_request(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, action: object, method: str, path: str, wrong: object
+) -> None:
+    """Every LibreTime answer LibreLog reads is checked for its shape before use: a list where an
+    object belongs (or the reverse) is LibreTime's error, reported as such, never LibreLog's 500."""
+    rule = {"match": {"method": method, "path": path}, "fault": "status", "status": 200, "body": wrong}
+    assert (await client.post("/__stub__/faults", json=rule)).status_code == 201
+    got = await action(ll)  # type: ignore[operator]
+    assert got == (502, f"LibreTime answered {method} {path} with an unexpected {type(wrong).__name__}")

@@ -237,3 +237,90 @@ async def test_a_file_name_with_several_dots_is_judged_by_its_last_extension(ll:
     assert (response.json()["filename"], response.json()["mime"]) == ("monday.break.a.WAV", "audio/x-wav")
     refused = await ll.post("/voice", files={"file": ("song.wav.exe", b"MZ", "audio/x-wav")}, data={"title": "No"})
     assert refused.status_code == 400 and refused.json()["details"]["fields"] == ["file"]
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_push_asks_for_exactly_what_it_needs_and_files_it_as_a_voice_track(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """v2: look the md5 up, find (or create, once) the VOT track type, upload the bytes, then set
+    the metadata /rest/media ignores. Nothing twice, nothing retried that cannot be."""
+    data = wav(0.4)
+    first = (await upload(ll, data, genre="Talk")).json()
+    await client.delete("/__stub__/journal")
+    pushed = (await ll.post(f"/voice/{first['id']}/upload-to-libretime")).json()
+    file_id = pushed["libretime_id"]
+    journal = (await client.get("/__stub__/journal")).json()["requests"]
+    assert [(e["method"], e["path"], e["status"]) for e in journal] == [
+        ("GET", "/api/v2/files", 200),
+        ("GET", "/api/v2/libraries", 200),
+        ("POST", "/api/v2/libraries", 201),
+        ("POST", "/rest/media", 201),
+        ("PATCH", f"/api/v2/files/{file_id}", 200),
+    ]
+    assert journal[0]["query"] == {"md5": MD5(data).hexdigest()}
+    vot = journal[2]["json"]
+    assert vot == {"code": "VOT", "name": "Voice Track", "description": "Voice tracks from LibreLog", "enabled": True}
+    [library] = [t for t in (await client.get("/api/v2/libraries")).json() if t["code"] == "VOT"]
+    assert (library["name"], library["enabled"]) == ("Voice Track", True)
+    assert journal[3]["json"]["fields"] == {"track_type_id": str(library["id"])}
+    assert journal[4]["json"] == {
+        "track_title": "Break A",
+        "description": "Top of 2pm",
+        "artist_name": "Jo DJ",
+        "genre": "Talk",
+        "library": library["id"],
+    }
+    held = (await client.get(f"/api/v2/files/{file_id}")).json()
+    assert (held["genre"], held["library"], held["mime"]) == ("Talk", library["id"], "audio/x-wav")
+    # A second voice track reuses the type: no second POST /api/v2/libraries.
+    second = (await upload(ll, wav(0.6), title="Break B")).json()
+    await client.delete("/__stub__/journal")
+    await ll.post(f"/voice/{second['id']}/upload-to-libretime")
+    paths = [(e["method"], e["path"]) for e in (await client.get("/__stub__/journal")).json()["requests"]]
+    assert paths.count(("POST", "/api/v2/libraries")) == 0 and paths.count(("GET", "/api/v2/libraries")) == 1
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_track_type_creation_that_failed_is_looked_up_again_before_it_is_retried(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """Creating a track type is not idempotent: after a failed POST the next try asks first."""
+    rule = {"match": {"method": "POST", "path": "/api/v2/libraries"}, "fault": "status", "status": 503, "times": 1}
+    await client.post("/__stub__/faults", json=rule)
+    voice = (await upload(ll, wav(0.3))).json()
+    await client.delete("/__stub__/journal")
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert response.status_code == 200, response.text
+    journal = (await client.get("/__stub__/journal")).json()["requests"]
+    assert [(e["method"], e["path"], e["status"]) for e in journal[:6]] == [
+        ("GET", "/api/v2/files", 200),
+        ("GET", "/api/v2/libraries", 200),
+        ("POST", "/api/v2/libraries", 503),
+        ("GET", "/api/v2/files", 200),
+        ("GET", "/api/v2/libraries", 200),
+        ("POST", "/api/v2/libraries", 201),
+    ]
+    assert [t["code"] for t in (await client.get("/api/v2/libraries")).json()].count("VOT") == 1
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_unknown_voice_tracks_are_404_naming_the_id(ll: httpx.AsyncClient, librelog: RunningLibreLog) -> None:
+    for path in ("/voice/77", "/voice/77/file"):
+        body = (await ll.get(path)).json()
+        assert body == {"error": "not_found", "message": "No voice track 77.", "details": {"voice_track_id": 77}}
+    pushed = await ll.post("/voice/77/upload-to-libretime")
+    assert (pushed.status_code, pushed.json()["details"]) == (404, {"voice_track_id": 77})
+    voice = (await upload(ll, wav(0.2))).json()
+    for stored in Path(librelog.app[VOICE_DIR]).iterdir():
+        stored.unlink()
+    gone = await ll.get(f"/voice/{voice['id']}/file")
+    assert (gone.status_code, gone.json()) == (
+        404,
+        {
+            "error": "not_found",
+            "message": f"Voice track {voice['id']}'s file is missing from storage.",
+            "details": {"voice_track_id": voice["id"]},
+        },
+    )
+    assert (await ll.get("/voice")).json() == {"items": [voice], "total": 1}
