@@ -119,3 +119,63 @@ def test_bad_hours_are_rejected(given: object) -> None:
 )
 def test_wall_clock_parsing(text: str, ok: bool) -> None:
     assert (timeconv.parse_clock(text) is not None) is ok
+
+
+NEW_YORK = timeconv.zone("America/New_York")
+
+
+def test_station_days_and_hours_are_bounded_in_the_station_zone() -> None:
+    assert NEW_YORK is not None
+    # Winter: UTC-5. A day and its hours, including the last hour ending at the next midnight.
+    assert timeconv.day_bounds(date(2030, 1, 1), NEW_YORK) == (
+        datetime(2030, 1, 1, 5, tzinfo=UTC),
+        datetime(2030, 1, 2, 5, tzinfo=UTC),
+    )
+    assert timeconv.hour_bounds(date(2030, 1, 1), 0, NEW_YORK) == (
+        datetime(2030, 1, 1, 5, tzinfo=UTC),
+        datetime(2030, 1, 1, 6, tzinfo=UTC),
+    )
+    assert timeconv.hour_bounds(date(2030, 1, 1), 23, NEW_YORK) == (
+        datetime(2030, 1, 2, 4, tzinfo=UTC),
+        datetime(2030, 1, 2, 5, tzinfo=UTC),
+    )
+    # Spring forward (2030-03-10): hour 2 does not exist, hour 1 ends when hour 3 starts.
+    assert timeconv.hour_bounds(date(2030, 3, 10), 2, NEW_YORK) == (
+        datetime(2030, 3, 10, 7, tzinfo=UTC),
+        datetime(2030, 3, 10, 7, tzinfo=UTC),
+    )
+    # Fall back (2030-11-03): hour 1 happens twice and spans both.
+    assert timeconv.hour_bounds(date(2030, 11, 3), 1, NEW_YORK) == (
+        datetime(2030, 11, 3, 5, tzinfo=UTC),
+        datetime(2030, 11, 3, 7, tzinfo=UTC),
+    )
+    for value in (
+        *timeconv.day_bounds(date(2030, 7, 1), NEW_YORK),
+        *timeconv.hour_bounds(date(2030, 7, 1), 9, NEW_YORK),
+    ):
+        assert value.tzinfo is UTC
+
+
+def test_instants_render_and_parse_as_utc() -> None:
+    assert timeconv.iso_z(datetime(2030, 1, 1, 5, tzinfo=UTC)) == "2030-01-01T05:00:00Z"
+    assert timeconv.iso_z(datetime(2030, 1, 1, 0, 30, tzinfo=NEW_YORK)) == "2030-01-01T05:30:00Z"
+    assert timeconv.iso_z(datetime(2030, 1, 1, 5, 0, 0, 250000, tzinfo=UTC)) == "2030-01-01T05:00:00.250000Z"
+    assert timeconv.parse_instant(" 2030-01-01T00:30:00-05:00 ") == datetime(2030, 1, 1, 5, 30, tzinfo=UTC)
+    assert timeconv.parse_instant("2030-01-01T05:30:00") == datetime(2030, 1, 1, 5, 30, tzinfo=UTC)
+    assert timeconv.parse_instant("2030-01-01T05:30:00").tzinfo is UTC  # type: ignore[union-attr]
+    assert [timeconv.parse_instant(v) for v in (None, 5, "soon", "")] == [None] * 4
+    assert timeconv.parse_client_instant("2030-01-01T05:30:00.5Z") == datetime(2030, 1, 1, 5, 30, 0, 500000, tzinfo=UTC)
+    assert [timeconv.parse_client_instant(v) for v in ("2030-01-01 05:30:00", "20300101T053000Z", 7)] == [None] * 3
+    assert [timeconv.parse_date(v) for v in ("2030-02-30", "20300101", "2030-W01-1", None)] == [None] * 4
+    assert timeconv.parse_date("2030-12-31") == date(2030, 12, 31)
+
+
+def test_a_skipped_time_is_named_in_the_refusal() -> None:
+    assert NEW_YORK is not None
+    with pytest.raises(timeconv.NonexistentTime) as refused:
+        timeconv.to_utc(date(2030, 3, 10), time(2, 30), NEW_YORK)
+    assert str(refused.value) == "02:30:00 does not exist on 2030-03-10 in America/New_York (clocks skip it)"
+    assert timeconv.to_utc(date(2030, 11, 3), time(1, 30), NEW_YORK, 0) == datetime(2030, 11, 3, 5, 30, tzinfo=UTC)
+    assert timeconv.to_utc(date(2030, 11, 3), time(1, 30), NEW_YORK, 1) == datetime(2030, 11, 3, 6, 30, tzinfo=UTC)
+    assert timeconv.is_ambiguous(date(2030, 11, 3), time(1, 30), NEW_YORK)
+    assert not timeconv.is_ambiguous(date(2030, 11, 3), time(2, 30), NEW_YORK)
