@@ -119,14 +119,18 @@ def main() -> None:
     if args.retry_survivors:
         print(f"{retry_survivors()} earlier survivors will run again", flush=True)
     started = time.monotonic()
-    with (ROOT / "mutants" / "run.log").open("w") as progress:
-        subprocess.run(  # noqa: S603 - the benchmark's own tool
+    log = ROOT / "mutants" / "run.log"
+    with log.open("w") as progress:
+        done = subprocess.run(  # noqa: S603 - the benchmark's own tool
             [str(MUTMUT), "run", "--max-children", str(args.max_children)],
             cwd=ROOT,
             stdout=progress,
             stderr=subprocess.STDOUT,
             check=False,
         )
+    if done.returncode != 0:
+        # A failing clean run means no verdict at all: never print a score for it.
+        sys.exit(f"mutmut run failed (exit {done.returncode}); see {log.relative_to(ROOT)}")
     elapsed = time.monotonic() - started
     found = results()
     triage: dict[str, str] = json.loads(TRIAGE.read_text()) if TRIAGE.exists() else {}

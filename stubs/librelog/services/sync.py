@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .. import ids, timeconv
@@ -202,12 +202,20 @@ async def sync_history(db: Database, flavor: Flavor, body: Any, tz_name: str) ->
     }
 
 
+# played_at as fixed-width text ("…:59Z" would sort after "…:59.5Z" as stored); SQLite's own
+# date functions keep milliseconds at best, and a day's last row may be at …:59.999999.
+_PLAYED_AT = (
+    "(substr(played_at, 1, 19) || CASE WHEN substr(played_at, 20, 1) = '.'"
+    " THEN substr(played_at, 20, 7) ELSE '.000000' END)"
+)
+
+
 async def list_history(db: Database, start_raw: str | None, end_raw: str | None, tz_name: str) -> dict[str, Any]:
     errors = FieldErrors()
     tz = timeconv.zone(tz_name)
     assert tz is not None
-    # Compared as instants, not strings: "…:59Z" sorts after "…:59.5Z" as text. A date's end is
-    # the next local midnight, exclusive, so the day's last second is in and the next day's first out.
+    # A date's end is the next local midnight, exclusive: the day's last microsecond is in, the
+    # next day's first is out.
     where, args = [], []
     for name, raw, is_end in (("start", start_raw, False), ("end", end_raw, True)):
         if raw is None:
@@ -222,14 +230,14 @@ async def list_history(db: Database, start_raw: str | None, end_raw: str | None,
         else:
             assert instant is not None
             edge, operator = instant, "<=" if is_end else ">="
-        where.append(f"julianday(played_at) {operator} julianday(?)")
-        args.append(timeconv.iso_z(edge))
+        where.append(f"{_PLAYED_AT} {operator} ?")
+        args.append(edge.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"))
     errors.raise_if_any()
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     async with (
         db.read() as conn,
         conn.execute(
-            f"SELECT * FROM playback_history {clause} ORDER BY julianday(played_at), id",
+            f"SELECT * FROM playback_history {clause} ORDER BY {_PLAYED_AT}, id",
             args,
         ) as cur,
     ):
