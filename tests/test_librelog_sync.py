@@ -424,3 +424,49 @@ async def test_history_of_station_local_days_keeps_each_row_on_its_side_of_midni
             ("start", "A date YYYY-MM-DD (station-local) or an ISO 8601 datetime."),
             ("end", "A date YYYY-MM-DD (station-local) or an ISO 8601 datetime."),
         ]
+
+
+@pytest.mark.parametrize(
+    ("flavor", "probe"), [("v2", "/api/v2/stream/state"), ("integration", "/api/v2/integration/sync-status")]
+)
+async def test_status_asks_only_what_its_flavour_has_and_times_the_round_trip(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, probe: str
+) -> None:
+    """A stock LibreTime has no integration routes: v2 must never ask them. The latency is the
+    measured round trip, in milliseconds with one decimal."""
+    delay = {"match": {"method": "GET", "path": "/api/v2/version"}, "fault": "delay", "delay_ms": 60}
+    await client.post("/__stub__/faults", json=delay)
+    await client.delete("/__stub__/journal")
+    status = (await ll.get("/sync/status")).json()
+    journal = (await client.get("/__stub__/journal")).json()["requests"]
+    assert [(e["method"], e["path"]) for e in journal] == [("GET", "/api/v2/version"), ("GET", probe)]
+    latency = status["libretime"]["latency_ms"]
+    assert isinstance(latency, float) and 60 <= latency < 5000 and round(latency, 1) == latency
+    assert status["connection_status"] is True
+
+
+@pytest.mark.parametrize(
+    ("flavor", "path", "answer", "error"),
+    [
+        (
+            "v2",
+            "/api/v2/version",
+            {"version": "4"},
+            "/api/v2/version answered without an api_version: {'version': '4'}",
+        ),
+        (
+            "integration",
+            "/api/v2/integration/sync-status",
+            {"status": "degraded", "detail": "x" * 200},
+            # LibreTime's answer, cut at 100 characters.
+            "sync-status is not ok: " + str({"status": "degraded", "detail": "x" * 200})[:100],
+        ),
+    ],
+)
+async def test_status_names_what_libretime_answered_instead(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, path: str, answer: dict, error: str
+) -> None:
+    rule = {"match": {"method": "GET", "path": path}, "fault": "status", "status": 200, "body": answer}
+    await client.post("/__stub__/faults", json=rule)
+    status = (await ll.get("/sync/status")).json()
+    assert (status["connection_status"], status["libretime"]["error"]) == (False, f"libretime_error: {error}")
