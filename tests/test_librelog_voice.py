@@ -324,3 +324,57 @@ async def test_unknown_voice_tracks_are_404_naming_the_id(ll: httpx.AsyncClient,
         },
     )
     assert (await ll.get("/voice")).json() == {"items": [voice], "total": 1}
+
+
+async def test_the_upload_limit_is_inclusive_and_named_in_mib(stub: object, tmp_path: Path) -> None:
+    limit = 1024 * 1024
+    settings = librelog_settings_for(None, tmp_path, max_upload_bytes=limit)
+    exact = bytes(range(256)) * (limit // 256)  # four read chunks, every byte value
+    async with librelog_client(settings) as (_running, http):
+        kept = await http.post("/voice", files={"file": ("exact.mp3", exact, "audio/mpeg")}, data={"title": "Exact"})
+        assert kept.status_code == 201, kept.text
+        assert (kept.json()["size_bytes"], kept.json()["md5"]) == (limit, MD5(exact).hexdigest())
+        assert (await http.get(f"/voice/{kept.json()['id']}/file")).content == exact
+        over = await http.post("/voice", files={"file": ("over.mp3", exact + b"!", "audio/mpeg")}, data={"title": "x"})
+        assert (over.status_code, over.json()) == (
+            413,
+            {
+                "error": "file_too_large",
+                "message": "The file is over the 1 MiB upload limit.",
+                "details": {"field": "file", "limit_bytes": limit},
+            },
+        )
+        assert (await http.get("/voice")).json()["total"] == 1
+
+
+async def test_an_odd_but_valid_multipart_body_is_read_as_the_client_meant_it(
+    ll: httpx.AsyncClient, librelog: RunningLibreLog
+) -> None:
+    """A nested multipart part is skipped (not the end of the form), only the first file counts,
+    base64 fields are decoded and bytes that are not UTF-8 do not fail the upload."""
+    data = wav(0.2)
+    b = "frontier"
+    body = b"".join(
+        [
+            f'--{b}\r\nContent-Type: multipart/mixed; boundary=inner\r\nContent-Disposition: form-data; name="extra"'
+            "\r\n\r\n--inner\r\nContent-Type: text/plain\r\n\r\nhello\r\n--inner--\r\n\r\n".encode(),
+            f'--{b}\r\nContent-Disposition: form-data; name="title"\r\n'.encode(),
+            b"Content-Transfer-Encoding: base64\r\n\r\n",
+            b"QnJlYWsgQQ==\r\n",  # "Break A"
+            f'--{b}\r\nContent-Disposition: form-data; name="artist_name"\r\n\r\n'.encode(),
+            b"Jo \xff DJ\r\n",
+            f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="one.wav"\r\n'
+            "Content-Type: audio/x-wav\r\n\r\n".encode(),
+            data + b"\r\n",
+            f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="two.wav"\r\n'
+            "Content-Type: audio/x-wav\r\n\r\n".encode(),
+            wav(0.5) + b"\r\n",
+            f"--{b}--\r\n".encode(),
+        ]
+    )
+    response = await ll.post("/voice", content=body, headers={"Content-Type": f"multipart/form-data; boundary={b}"})
+    assert response.status_code == 201, response.text
+    voice = response.json()
+    assert (voice["title"], voice["artist_name"], voice["filename"]) == ("Break A", "Jo \ufffd DJ", "one.wav")
+    assert (voice["md5"], voice["size_bytes"]) == (MD5(data).hexdigest(), len(data))
+    assert len(list(Path(librelog.app[VOICE_DIR]).iterdir())) == 1  # the second file left nothing behind
