@@ -111,12 +111,13 @@ async def test_status_error_keeps_the_request_facts(tmp_path: Path) -> None:
 async def test_no_url_is_not_configured_for_requests_and_streams(tmp_path: Path) -> None:
     config = librelog_settings_for(None, tmp_path)
     client = LibreTimeClient(config)
-    for call in (
-        lambda: client.request("GET", "/api/v2/version"),
-        lambda: asyncio.sleep(0, client.stream("GET", "/p")),
+    for call, path in (
+        (lambda: client.request("GET", "/api/v2/version"), "/api/v2/version"),
+        (lambda: asyncio.sleep(0, client.stream("GET", "/p")), "/p"),
     ):
         with pytest.raises(LibreTimeNotConfigured) as caught:
             await call()
         assert caught.value.message == "No LibreTime URL configured: set LIBRETIME_INTERNAL_URL or LIBRETIME_API_URL."
-        assert caught.value.upstream is not None and caught.value.upstream.method == "GET"
+        assert caught.value.upstream is not None
+        assert (caught.value.upstream.method, caught.value.upstream.path) == ("GET", path)
     await client.aclose()

@@ -273,3 +273,38 @@ async def test_an_answer_of_the_wrong_shape_is_a_libretime_error_naming_the_requ
     assert (await client.post("/__stub__/faults", json=rule)).status_code == 201
     got = await action(ll)  # type: ignore[operator]
     assert got == (502, f"LibreTime answered {method} {path} with an unexpected {type(wrong).__name__}")
+
+
+@pytest.mark.parametrize(
+    ("flavor", "action", "path", "wrong", "message"),
+    [
+        ("v2", _history, "/api/v2/playout-history", [5], "without history rows with id and starts"),
+        ("v2", _history, "/api/v2/playout-history", [{"id": 1}], "without history rows with id and starts"),
+        (
+            "integration",
+            _history,
+            "/api/v2/playout-history/playout-history-full",
+            {"results": [{"id": "1", "starts": "2026-11-25T08:00:00Z"}]},
+            "without history rows with id and starts",
+        ),
+        ("integration", _dashboard, "/api/v2/integration/schedule", {"entries": {}}, "without an entries list"),
+    ],
+)
+async def test_rows_of_the_wrong_shape_are_a_libretime_error_naming_the_route(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, action: object, path: str, wrong: object, message: str
+) -> None:
+    rule = {"match": {"method": "GET", "path": path}, "fault": "status", "status": 200, "body": wrong}
+    assert (await client.post("/__stub__/faults", json=rule)).status_code == 201
+    assert await action(ll) == (502, f"LibreTime answered {path} {message}")  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_an_upload_answer_without_a_file_id_names_the_request(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    rule = {"match": {"method": "POST", "path": "/rest/media"}, "fault": "status", "status": 201, "body": {"ok": 1}}
+    await client.post("/__stub__/faults", json=rule)
+    voice = (await ll.post("/voice", files={"file": ("b.mp3", b"ID3", "audio/mpeg")}, data={"title": "B"})).json()
+    body = (await ll.post(f"/voice/{voice['id']}/upload-to-libretime")).json()
+    assert (body["error"], body["message"]) == ("libretime_error", "LibreTime's /rest/media answered without a file id")
+    assert {k: body["details"]["upstream"][k] for k in ("method", "path")} == {"method": "POST", "path": "/rest/media"}

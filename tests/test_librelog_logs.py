@@ -223,3 +223,54 @@ async def test_concurrent_hour_edits_are_all_kept(ll: httpx.AsyncClient, client:
     stored = (await ll.get(f"/logs/{log['id']}")).json()
     assert [e["hour"] for e in stored["entries"]] == list(range(24))
     assert [e["position"] for e in stored["entries"]] == list(range(24))
+
+
+async def test_validate_measures_overlaps_in_real_time_across_both_dst_changes(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """An entry's length is real seconds: across a clock change the wall clock lies. Entries of
+    unknown length are passed over, not the end of the check."""
+    await synced(ll, client)
+    ids = {t["libretime_id"]: t["id"] for t in (await ll.get("/tracks", params={"limit": 100})).json()["items"]}
+
+    async def report(day: str, entries: list[dict]) -> dict:
+        body = {"date": day, "timezone": "America/New_York", "entries": entries}
+        log = (await ll.post("/logs", json=body)).json()
+        assert "id" in log, log
+        if day == "2030-03-10":
+            assert log["entries"][0]["duration_s"] is None
+        return (await ll.post(f"/logs/{log['id']}/validate")).json()
+
+    spring = await report(
+        "2030-03-10",
+        [
+            {"start": "01:00:00", "libretime_id": 1, "title": "Unknown length"},  # no duration: passed over
+            {"start": "01:10:00", "track_id": ids[1], "duration_s": 90},
+            {"start": "01:59:30", "track_id": ids[2], "duration_s": 60},  # 02:00-02:59 do not exist
+            {"start": "03:00:00", "track_id": ids[3]},
+        ],
+    )
+    assert spring == {
+        "valid": True,
+        "errors": [],
+        "warnings": [{"field": "entries[2]", "message": "01:59:30 runs 30.0 s into the next entry at 03:00:00."}],
+    }
+    autumn = await report(
+        "2030-11-03",
+        [
+            {"start": "01:59:30", "fold": 0, "track_id": ids[1], "duration_s": 45},  # runs 15 s into the repeat
+            {"start": "01:00:00", "fold": 1, "track_id": ids[2], "duration_s": 10},
+            {"start": "01:59:50", "fold": 1, "track_id": ids[3], "duration_s": 20},
+            {"start": "02:00:00", "track_id": ids[4]},
+        ],
+    )
+    assert autumn["warnings"] == [
+        {"field": "entries[0]", "message": "01:59:30 runs 15.0 s into the next entry at 01:00:00."},
+        {"field": "entries[2]", "message": "01:59:50 runs 10.0 s into the next entry at 02:00:00."},
+    ]
+    empty = await report("2030-01-01", [])
+    assert empty == {
+        "valid": True,
+        "errors": [],
+        "warnings": [{"field": "entries", "message": "The log is empty: publishing it clears the day."}],
+    }

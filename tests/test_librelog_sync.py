@@ -372,8 +372,8 @@ async def test_history_of_station_local_days_keeps_each_row_on_its_side_of_midni
         {
             "playout_history": [
                 {"id": 901, "starts": "2030-01-01T04:59:59Z", "file": 1},  # Dec 31, 23:59:59 local
-                {"id": 902, "starts": "2030-01-01T05:00:00Z", "file": 1},  # Jan 1, 00:00:00 local
-                {"id": 903, "starts": "2030-01-02T04:59:59Z", "ends": "2030-01-02T05:02:00Z", "file": 2},
+                {"id": 902, "starts": "2030-01-01T05:00:00Z", "file": 1, "schedule_id": 4242},  # Jan 1, 00:00 local
+                {"id": 903, "starts": "2030-01-02T04:59:59.999999Z", "ends": "2030-01-02T05:02:00Z", "file": 2},
                 {"id": 904, "starts": "2030-01-02T05:00:00Z", "file": 2},  # Jan 2, 00:00:00 local
                 {"id": 905, "starts": "2030-01-01T12:00:00Z"},  # nothing LibreLog knows
                 {"id": 906, "starts": "2030-01-01T13:00:00Z", "file": 14},  # not synced to LibreLog
@@ -405,13 +405,15 @@ async def test_history_of_station_local_days_keeps_each_row_on_its_side_of_midni
             (906, "2030-01-01T13:00:00Z", None, None, *(("Untyped Upload", "Unknown") if named else (None, None))),
             (
                 903,
-                "2030-01-02T04:59:59Z",
+                "2030-01-02T04:59:59.999999Z",
                 "2030-01-02T05:02:00Z",
                 tracks[2]["id"],
                 tracks[2]["title"],
                 tracks[2]["artist"],
             ),
         ]
+        # Only the integration flavour's history names the schedule row a play came from.
+        assert stored[0]["schedule_id"] == (4242 if named else None)
         # Reading back by station-local dates uses the same edges, inclusive of the last microsecond.
         listed = await ll.get("/playback-history", params={"start": "2030-01-01", "end": "2030-01-01"})
         assert [h["libretime_history_id"] for h in listed.json()["items"]] == [902, 905, 906, 903]
@@ -440,6 +442,7 @@ async def test_status_asks_only_what_its_flavour_has_and_times_the_round_trip(
     status = (await ll.get("/sync/status")).json()
     journal = (await client.get("/__stub__/journal")).json()["requests"]
     assert [(e["method"], e["path"]) for e in journal] == [("GET", "/api/v2/version"), ("GET", probe)]
+    assert set(status["libretime"]) == {"url", "flavor", "api_version", "latency_ms", "error"}
     latency = status["libretime"]["latency_ms"]
     assert isinstance(latency, float) and 60 <= latency < 5000 and round(latency, 1) == latency
     assert status["connection_status"] is True
@@ -470,3 +473,44 @@ async def test_status_names_what_libretime_answered_instead(
     await client.post("/__stub__/faults", json=rule)
     status = (await ll.get("/sync/status")).json()
     assert (status["connection_status"], status["libretime"]["error"]) == (False, f"libretime_error: {error}")
+
+
+async def test_the_dashboard_counts_the_station_local_day(
+    stub: RunningStub, client: httpx.AsyncClient, flavor: str, tmp_path: Path
+) -> None:
+    """Today is the station's today: rows a minute either side of its two midnights, in New York."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.conftest import instance, schedule_row, show
+
+    tz = ZoneInfo("America/New_York")
+    today = datetime.now(UTC).astimezone(tz).date()
+    start = datetime.combine(today, datetime.min.time(), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=tz).astimezone(UTC)
+
+    def z(at: datetime) -> str:
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    edges = [start - timedelta(minutes=1), start, end - timedelta(minutes=1), end]
+    await seed(client, {"fixture": "small"})
+    await seed(
+        client,
+        {
+            "shows": [show(id=70, name="Around midnight")],
+            "show_instances": [instance(70, z(edges[0]), z(end + timedelta(minutes=2)), id=71)],
+            "schedule": [
+                schedule_row(71, 1, z(at), z(at + timedelta(seconds=50)), position=n, cue_out="00:00:50")
+                for n, at in enumerate(edges)
+            ],
+        },
+    )
+    settings = librelog_settings_for(stub.base_url, tmp_path, flavor=flavor, station_timezone="America/New_York")
+    async with librelog_client(settings) as (_running, ll):
+        board = (await ll.get("/proxy/dashboard")).json()
+    assert board["today"] == {
+        "date": today.isoformat(),
+        "scheduled_items": 2,
+        "first_start": z(start),
+        "last_end": z(end - timedelta(seconds=10)),
+    }

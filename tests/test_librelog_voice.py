@@ -156,6 +156,8 @@ async def test_a_lost_answer_is_retried_without_a_duplicate(
     same = (await client.get("/api/v2/files", params={"md5": MD5(data).hexdigest()})).json()
     assert [f["id"] for f in same] == [response.json()["libretime_id"]]
     assert same[0]["track_title"] == "Break A"
+    [vot] = [t["id"] for t in (await client.get("/api/v2/libraries")).json() if t["code"] == "VOT"]
+    assert same[0]["library"] == vot  # filed as a voice track by the try that found it
     uploads = (await client.get("/__stub__/journal", params={"method": "POST", "path": path})).json()
     assert uploads["count"] == 1
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .. import ids, timeconv
@@ -231,7 +231,7 @@ async def list_history(db: Database, start_raw: str | None, end_raw: str | None,
             assert instant is not None
             edge, operator = instant, "<=" if is_end else ">="
         where.append(f"{_PLAYED_AT} {operator} ?")
-        args.append(edge.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"))
+        args.append(edge.strftime("%Y-%m-%dT%H:%M:%S.%f"))  # both kinds of edge are UTC
     errors.raise_if_any()
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     async with (
