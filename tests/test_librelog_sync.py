@@ -454,14 +454,13 @@ async def test_status_asks_only_what_its_flavour_has_and_times_the_round_trip(
         (
             "v2",
             "/api/v2/version",
-            {"version": "4"},
-            "/api/v2/version answered without an api_version: {'version': '4'}",
+            {"version": "4", "notes": "n" * 200},
+            "/api/v2/version answered without an api_version: " + str({"version": "4", "notes": "n" * 200})[:100],
         ),
         (
             "integration",
             "/api/v2/integration/sync-status",
             {"status": "degraded", "detail": "x" * 200},
-            # LibreTime's answer, cut at 100 characters.
             "sync-status is not ok: " + str({"status": "degraded", "detail": "x" * 200})[:100],
         ),
     ],
@@ -469,6 +468,7 @@ async def test_status_asks_only_what_its_flavour_has_and_times_the_round_trip(
 async def test_status_names_what_libretime_answered_instead(
     ll: httpx.AsyncClient, client: httpx.AsyncClient, path: str, answer: dict, error: str
 ) -> None:
+    """The error quotes LibreTime's answer, cut at 100 characters."""
     rule = {"match": {"method": "GET", "path": path}, "fault": "status", "status": 200, "body": answer}
     await client.post("/__stub__/faults", json=rule)
     status = (await ll.get("/sync/status")).json()
