@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,8 @@ def test_one_run_leaves_all_three_reports(built: Path) -> None:
     assert "❌ **Not verified**: 1 check(s) failed." in md
     assert "❌ A check that fails on purpose to fill Known Issues (`planted-failure`)" in md
     assert "published_entries=" in md and "LibreTime holds" in md  # evidence, not just ticks
+    # Each field-by-field comparison names what it compared, with the number of rows.
+    assert re.search(r"table «Every row of \d{4}-\d\d-\d\d against its file and show instance»: [1-9]\d* rows", md)
 
 
 def test_verification_report_renders_in_chromium(built: Path) -> None:
