@@ -478,14 +478,17 @@ async def test_status_names_what_libretime_answered_instead(
 async def test_the_dashboard_counts_the_station_local_day(
     stub: RunningStub, client: httpx.AsyncClient, flavor: str, tmp_path: Path
 ) -> None:
-    """Today is the station's today: rows a minute either side of its two midnights, in New York."""
+    """Today is the station's today: rows a minute either side of its two midnights, in a zone
+    whose date differs from UTC's right now (so a UTC "today" cannot pass)."""
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
     from tests.conftest import instance, schedule_row, show
 
-    tz = ZoneInfo("America/New_York")
+    name = "Etc/GMT+12" if datetime.now(UTC).hour < 12 else "Pacific/Kiritimati"  # UTC-12 / UTC+14
+    tz = ZoneInfo(name)
     today = datetime.now(UTC).astimezone(tz).date()
+    assert today != datetime.now(UTC).date()
     start = datetime.combine(today, datetime.min.time(), tzinfo=tz).astimezone(UTC)
     end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=tz).astimezone(UTC)
 
@@ -505,7 +508,7 @@ async def test_the_dashboard_counts_the_station_local_day(
             ],
         },
     )
-    settings = librelog_settings_for(stub.base_url, tmp_path, flavor=flavor, station_timezone="America/New_York")
+    settings = librelog_settings_for(stub.base_url, tmp_path, flavor=flavor, station_timezone=name)
     async with librelog_client(settings) as (_running, ll):
         board = (await ll.get("/proxy/dashboard")).json()
     assert board["today"] == {

@@ -136,6 +136,9 @@ async def test_second_push_is_409_and_no_duplicate(
     first = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
     second = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
     assert (second.status_code, second.json()["error"]) == (409, "already_uploaded")
+    lid = first.json()["libretime_id"]
+    assert second.json()["message"] == f"Voice track {voice['id']} is already LibreTime file {lid}."
+    assert second.json()["details"] == {"voice_track_id": voice["id"], "libretime_id": lid}
     assert second.json()["details"]["libretime_id"] == first.json()["libretime_id"]
     same = (await client.get("/api/v2/files", params={"md5": MD5(data).hexdigest()})).json()
     assert len(same) == 1
@@ -212,7 +215,9 @@ async def test_every_upload_try_is_preceded_by_a_lookup_never_retried_blind(
 
 
 @pytest.mark.parametrize("flavor", ["integration"])
-@pytest.mark.parametrize("answer", [{"success": True}, {"success": False, "library_id": 7}, {"library_id": 7}])
+@pytest.mark.parametrize(
+    "answer", [{"success": True}, {"success": False, "library_id": 7}, {"library_id": 7, "note": "n" * 300}]
+)
 async def test_an_upload_libretime_does_not_confirm_is_an_error(
     ll: httpx.AsyncClient, client: httpx.AsyncClient, answer: dict
 ) -> None:
@@ -225,7 +230,7 @@ async def test_an_upload_libretime_does_not_confirm_is_an_error(
     response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
     body = response.json()
     assert (response.status_code, body["error"]) == (502, "libretime_error")
-    assert body["message"].startswith("LibreTime did not confirm the upload: ")
+    assert body["message"] == f"LibreTime did not confirm the upload: {str(answer)[:200]}"
     assert body["details"]["upstream"]["method"] == "POST" and body["details"]["upstream"]["path"] == path
     stored = (await ll.get(f"/voice/{voice['id']}")).json()
     assert (stored["status"], stored["libretime_id"]) == ("recorded", None)
@@ -380,3 +385,52 @@ async def test_an_odd_but_valid_multipart_body_is_read_as_the_client_meant_it(
     assert (voice["title"], voice["artist_name"], voice["filename"]) == ("Break A", "Jo \ufffd DJ", "one.wav")
     assert (voice["md5"], voice["size_bytes"]) == (MD5(data).hexdigest(), len(data))
     assert len(list(Path(librelog.app[VOICE_DIR]).iterdir())) == 1  # the second file left nothing behind
+
+
+async def test_a_push_that_keeps_failing_tries_exactly_one_plus_retries_times(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    path = "/api/v2/integration/voice-tracks" if flavor == "integration" else "/rest/media"
+    await client.post(
+        "/__stub__/faults", json={"match": {"method": "POST", "path": path}, "fault": "status", "status": 503}
+    )
+    voice = (await upload(ll, wav(0.3))).json()
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert response.status_code == 502
+    posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": path})).json()
+    assert posts["count"] == 3  # the first try and LibreLog's two retries (LIBRETIME_RETRIES=2 here)
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_only_a_file_with_the_same_md5_and_a_real_id_counts_as_already_uploaded(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    data = wav(0.3)
+    md5 = MD5(data).hexdigest()
+    lookalikes = [{"id": 3, "md5": "0" * 32}, {"id": "7", "md5": md5}, [8, md5]]
+    rule = {"match": {"method": "GET", "path": "/api/v2/files"}, "fault": "status", "status": 200, "body": lookalikes}
+    await client.post("/__stub__/faults", json={**rule, "times": 1})
+    voice = (await upload(ll, data)).json()
+    pushed = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert pushed.status_code == 200, pushed.text
+    assert pushed.json()["libretime_id"] not in (3, 7, 8)
+    posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": "/rest/media"})).json()
+    assert posts["count"] == 1  # none of the look-alikes was taken for the file
+
+
+async def test_voice_files_are_stored_under_a_safe_name_and_named_by_hour_and_break(
+    ll: httpx.AsyncClient, librelog: RunningLibreLog
+) -> None:
+    long = "x" * 200 + ".wav"
+    for name, fields, on_disk, standardized in [
+        ("my break (final).wav", {"hour": "9"}, "my_break_final_.wav", "09-00_Break"),
+        (long, {"hour": "23", "break": "B2"}, long[-120:], "23-00_BreakB2"),
+        ("plain.wav", {}, "plain.wav", None),
+    ]:
+        response = await ll.post(
+            "/voice", files={"file": (name, wav(0.1), "audio/x-wav")}, data={"title": "t", **fields}
+        )
+        voice = response.json()
+        assert (voice["filename"], voice["standardized_name"]) == (name, standardized)
+        [stored] = [p.name for p in Path(librelog.app[VOICE_DIR]).iterdir() if p.name.endswith(on_disk)]
+        assert len(stored) == 33 + len(on_disk)  # a 32-digit unique prefix, "-", the safe name

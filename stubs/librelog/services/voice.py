@@ -236,8 +236,7 @@ async def upload_to_libretime(
                 if attempt == attempts:
                     raise
                 await asyncio.sleep(client.backoff(attempt))
-        if file_id is None:
-            raise LibreTimeBadResponse("LibreTime gave no file id for the upload")
+        assert file_id is not None  # every try either breaks with an id or raises
         async with db.write() as conn:
             await conn.execute(
                 "UPDATE voice_tracks SET status = 'uploaded', libretime_id = ?, uploaded_at = ? WHERE id = ?",
