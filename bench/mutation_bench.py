@@ -46,7 +46,12 @@ def module_of(mutant: str) -> str:
     return dotted.replace(".", "/") + ".py"
 
 
-_SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE)\b|\bVALUES\b|\bFROM\b|\bWHERE\b|\?", re.IGNORECASE)
+_SQL = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE)\b|\bVALUES\b|\bFROM\b|\bWHERE\b|\bORDER BY\b|\?"
+    # a column list continuing a statement over several lines: "a, b, c)"
+    r"|^\s*\(?\s*\w+(\s*,\s*\w+)+\s*\)?\s*$",
+    re.IGNORECASE,
+)
 # Names this code gives the rows sqlite3/aiosqlite return (their keys ignore letter case).
 _ROW = re.compile(r"\b(row|r|track|source|existing|voice)\[\"\w+\"\]")
 _METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD)$", re.IGNORECASE)

@@ -133,8 +133,10 @@ def librelog_settings_for(base_url: str | None, tmp_path: Any, **overrides: Any)
 
 
 @pytest.fixture
-def librelog_settings(stub: RunningStub, flavor: str, tmp_path: Any) -> Settings:
-    return librelog_settings_for(stub.base_url, tmp_path, flavor=flavor)
+def librelog_settings(stub: RunningStub, flavor: str, tmp_path: Any, request: pytest.FixtureRequest) -> Settings:
+    # A test (or one of its parameter sets) may tune LibreLog: @pytest.mark.librelog_settings(timeout_s=0.2).
+    marker = request.node.get_closest_marker("librelog_settings")
+    return librelog_settings_for(stub.base_url, tmp_path, flavor=flavor, **(marker.kwargs if marker else {}))
 
 
 @pytest.fixture
@@ -211,3 +213,7 @@ def served(db: Path, api_key: str, *, token: str | None = None) -> Iterator[dict
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "librelog_settings(**overrides): settings for the test's LibreLog")

@@ -50,7 +50,13 @@ async def fault(lt: httpx.AsyncClient, **rule: object) -> None:
         ({"fault": "connection_reset"}, 502, "libretime_unreachable"),
         ({"fault": "empty_response"}, 502, "libretime_unreachable"),
         ({"fault": "status", "status": 503}, 502, "libretime_error"),
-        ({"fault": "timeout", "delay_ms": 5000}, 504, "libretime_timeout"),
+        # A short client timeout keeps three timed-out tries quick.
+        pytest.param(
+            {"fault": "timeout", "delay_ms": 5000},
+            504,
+            "libretime_timeout",
+            marks=pytest.mark.librelog_settings(timeout_s=0.25),
+        ),
     ],
 )
 async def test_publish_failures_are_loud_and_leave_the_schedule_as_it_was(
