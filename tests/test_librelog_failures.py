@@ -4,6 +4,7 @@ never a partial schedule; transient failures retried; nothing retried that must 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -247,6 +248,17 @@ async def _history(ll: httpx.AsyncClient) -> tuple[int, str]:
     return response.status_code, response.json()["message"]
 
 
+async def _track_sync(ll: httpx.AsyncClient) -> tuple[int, str]:
+    response = await ll.post("/sync/tracks")
+    return response.status_code, response.json()["message"]
+
+
+async def _publish(ll: httpx.AsyncClient) -> tuple[int, str]:
+    log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 1}]})).json()
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    return response.status_code, response.json()["message"]
+
+
 async def _voice(ll: httpx.AsyncClient) -> tuple[int, str]:
     voice = (await ll.post("/voice", files={"file": ("b.mp3", b"ID3", "audio/mpeg")}, data={"title": "B"})).json()
     response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
@@ -263,6 +275,10 @@ async def _voice(ll: httpx.AsyncClient) -> tuple[int, str]:
         ("integration", _dashboard, "GET", "/api/v2/integration/schedule", []),
         ("v2", _history, "GET", "/api/v2/playout-history", {}),
         ("integration", _history, "GET", "/api/v2/playout-history/playout-history-full", []),
+        ("v2", _track_sync, "GET", "/api/v2/libraries", {}),
+        ("v2", _track_sync, "GET", "/api/v2/files", {}),
+        ("v2", _publish, "GET", "/api/v2/schedule", {}),
+        ("v2", _publish, "GET", "/api/v2/files/1", []),
         ("v2", _voice, "GET", "/api/v2/files", {}),
         ("v2", _voice, "GET", "/api/v2/libraries", {}),
         ("v2", _voice, "POST", "/api/v2/libraries", []),
@@ -275,6 +291,7 @@ async def test_an_answer_of_the_wrong_shape_is_a_libretime_error_naming_the_requ
 ) -> None:
     """Every LibreTime answer LibreLog reads is checked for its shape before use: a list where an
     object belongs (or the reverse) is LibreTime's error, reported as such, never LibreLog's 500."""
+    await seed(client, {"fixture": "small"})
     rule = {"match": {"method": method, "path": path}, "fault": "status", "status": 200, "body": wrong}
     assert (await client.post("/__stub__/faults", json=rule)).status_code == 201
     got = await action(ll)  # type: ignore[operator]
@@ -314,3 +331,45 @@ async def test_an_upload_answer_without_a_file_id_names_the_request(
     body = (await ll.post(f"/voice/{voice['id']}/upload-to-libretime")).json()
     assert (body["error"], body["message"]) == ("libretime_error", "LibreTime's /rest/media answered without a file id")
     assert {k: body["details"]["upstream"][k] for k in ("method", "path")} == {"method": "POST", "path": "/rest/media"}
+
+
+ROW = r"/api/v2/schedule/\d+"
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_republish_failing_midway_puts_the_deleted_rows_back_and_says_so(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """v2 writes the new rows, then deletes the old: the third delete is refused, so two old rows
+    are gone and six new ones stand. The restore removes the new ones (a 404 meaning one is gone
+    already) and creates the two old ones again, whole."""
+    log = await prepared(ll, client)
+    before = await stub_schedule(client, DAY)
+    old_rows = {r["starts_at"]: r for r in (await client.get("/api/v2/schedule")).json()}
+    await fault(client, match={"method": "DELETE", "path_pattern": ROW}, fault="status", status=400, skip=2, times=1)
+    await fault(client, match={"method": "DELETE", "path_pattern": ROW}, fault="status", status=404, skip=3, times=1)
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    body = response.json()
+    assert (response.status_code, body["error"]) == (502, "libretime_rejected")
+    assert body["message"].endswith("; the previous schedule was restored"), body["message"]
+    held = (await client.get("/api/v2/schedule")).json()
+    # The one new row whose delete answered 404 is the fault's doing; every other row is as before.
+    left = Counter((r["starts_at"], r["file"]) for r in held) - Counter(before)
+    assert sum(left.values()) == 1 and len(held) == len(before) + 1
+    assert set(left) <= {
+        (f"{DAY}T{e['start']}Z", e["libretime_id"]) for e in (await ll.get(f"/logs/{log['id']}")).json()["entries"]
+    }
+    for row in held:
+        if (row["starts_at"], row["file"]) in before:
+            was = old_rows[row["starts_at"]]
+            assert {k: row[k] for k in was if k != "id"} == {k: was[k] for k in was if k != "id"}
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_restore_that_fails_too_says_to_republish(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    log = await prepared(ll, client)
+    await fault(client, match={"method": "DELETE", "path_pattern": ROW}, fault="status", status=400, skip=2)
+    body = (await ll.post(f"/logs/{log['id']}/publish")).json()
+    first, _, rest = body["message"].partition("; restoring the previous schedule also failed (")
+    assert first.startswith("LibreTime rejected DELETE /api/v2/schedule/"), body["message"]
+    assert rest.startswith("LibreTime rejected DELETE /api/v2/schedule/") and rest.endswith("): re-publish to converge")

@@ -241,3 +241,20 @@ async def test_a_wrong_base_url_is_not_mistaken_for_missing_media(
         log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 3}]})).json()
         response = await ll.post(f"/logs/{log['id']}/publish")
     assert (response.status_code, response.json()["error"]) == (502, "libretime_rejected")
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_publish_reads_only_the_station_day_it_replaces(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """LibreTime's own filter narrows the read to the day (New York: 05:00Z to 05:00Z); rows
+    are then checked exactly, since its bounds are inclusive."""
+    await seed(client, {"fixture": "small"})
+    body = {"date": "2030-01-01", "timezone": "America/New_York", "entries": [{"start": "00:00:00", "libretime_id": 1}]}
+    log = (await ll.post("/logs", json=body)).json()
+    await client.delete("/__stub__/journal")
+    assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
+    reads = (await client.get("/__stub__/journal", params={"method": "GET", "path": "/api/v2/schedule"})).json()
+    assert {tuple(sorted(r["query"].items())) for r in reads["requests"]} == {
+        (("starts_after", "2030-01-01T05:00:00Z"), ("starts_before", "2030-01-02T05:00:00Z"))
+    }

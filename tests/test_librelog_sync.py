@@ -517,3 +517,15 @@ async def test_the_dashboard_counts_the_station_local_day(
         "first_start": z(start),
         "last_end": z(end - timedelta(seconds=10)),
     }
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_sync_takes_only_visible_files_with_an_id(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    files = (await client.get("/api/v2/files")).json()
+    answer = [files[0], "junk", {**files[1], "id": "2"}, {**files[2], "hidden": True}, {**files[3], "hidden": None}]
+    rule = {"match": {"method": "GET", "path": "/api/v2/files"}, "fault": "status", "status": 200, "body": answer}
+    await client.post("/__stub__/faults", json=rule)
+    synced = (await ll.post("/sync/tracks")).json()
+    assert (synced["success"], synced["created"]) == (True, 2)
+    assert sorted(t["libretime_id"] for t in await all_tracks(ll)) == [files[0]["id"], files[3]["id"]]

@@ -8,6 +8,7 @@ import pytest
 
 from stubs.librelog import timeconv
 from stubs.librelog.config import Settings, SettingsError, normalise_base_url
+from stubs.librelog.libretime.flavors import _duration, _seconds
 from stubs.librelog.typemap import TYPES, map_type
 
 
@@ -179,3 +180,40 @@ def test_a_skipped_time_is_named_in_the_refusal() -> None:
     assert timeconv.to_utc(date(2030, 11, 3), time(1, 30), NEW_YORK, 1) == datetime(2030, 11, 3, 6, 30, tzinfo=UTC)
     assert timeconv.is_ambiguous(date(2030, 11, 3), time(1, 30), NEW_YORK)
     assert not timeconv.is_ambiguous(date(2030, 11, 3), time(2, 30), NEW_YORK)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "00:00:00"),
+        (60, "00:01:00"),
+        (3600, "01:00:00"),
+        (3661.5, "01:01:01.500000"),
+        (7322.25, "02:02:02.250000"),
+        (0.000001, "00:00:00.000001"),
+        (0.999999, "00:00:00.999999"),
+        (2.9999996, "00:00:03"),  # rounds up into the next second
+        (3599.9999999, "01:00:00"),
+        (90061, "25:01:01"),  # past a day: hours keep counting, as LibreTime writes intervals
+    ],
+)
+def test_durations_are_written_as_libretime_reads_them(seconds: float, text: str) -> None:
+    assert _duration(seconds) == text
+    assert _seconds(text) == pytest.approx(round(seconds, 6), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("00:03:34.500000", 214.5),
+        ("1 02:00:00", 93600.0),
+        ("42.25", 42.25),
+        ("", None),
+        (None, None),
+        (5, None),
+        ("ab:cd:ef", None),
+        ("1:2", None),  # neither seconds nor HH:MM:SS
+    ],
+)
+def test_libretime_durations_read_as_seconds(text: object, seconds: float | None) -> None:
+    assert _seconds(text) == seconds

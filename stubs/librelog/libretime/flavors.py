@@ -119,8 +119,10 @@ def _seconds(text: Any) -> float | None:
         head, text = text.split(" ", 1)
         days = int(head)
     parts = text.split(":")
+    if len(parts) not in (1, 3):  # neither plain seconds nor HH:MM:SS
+        return None
     try:
-        hours, minutes, seconds = (float(p) for p in parts) if len(parts) == 3 else (0.0, 0.0, float(parts[-1]))
+        hours, minutes, seconds = (float(p) for p in parts) if len(parts) == 3 else (0.0, 0.0, float(parts[0]))
     except ValueError:
         return None
     return days * 86400 + hours * 3600 + minutes * 60 + seconds
