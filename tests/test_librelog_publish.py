@@ -240,7 +240,14 @@ async def test_a_wrong_base_url_is_not_mistaken_for_missing_media(
     async with run_librelog(settings) as running, httpx.AsyncClient(base_url=running.base_url) as ll:
         log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 3}]})).json()
         response = await ll.post(f"/logs/{log['id']}/publish")
-    assert (response.status_code, response.json()["error"]) == (502, "libretime_rejected")
+    body = response.json()
+    assert (response.status_code, body["error"]) == (502, "libretime_rejected")
+    assert body["message"].startswith("LibreTime rejected GET /api/v2/files/3 (404): <!doctype html>")
+    assert {k: body["details"]["upstream"][k] for k in ("method", "path", "status")} == {
+        "method": "GET",
+        "path": "/api/v2/files/3",
+        "status": 404,
+    }
 
 
 @pytest.mark.parametrize("flavor", ["v2"])

@@ -529,3 +529,41 @@ async def test_a_v2_sync_takes_only_visible_files_with_an_id(ll: httpx.AsyncClie
     synced = (await ll.post("/sync/tracks")).json()
     assert (synced["success"], synced["created"]) == (True, 2)
     assert sorted(t["libretime_id"] for t in await all_tracks(ll)) == [files[0]["id"], files[3]["id"]]
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_track_search_takes_wildcards_literally_and_combines_with_every_filter(ll: httpx.AsyncClient) -> None:
+    titles = {"100% Hits": "MUS", "100 Hits": "MUS", "A_B": "PRO", "AxB": "PRO", "C\\D": "MUS", "CD": "MUS"}
+    made = {}
+    for n, (title, type_) in enumerate(titles.items(), start=1):
+        made[title] = (await ll.post("/tracks", json={"title": title, "type": type_, "libretime_id": 500 + n})).json()
+
+    async def found(**params: object) -> list[str]:
+        body = (await ll.get("/tracks", params=params)).json()
+        assert body["total"] == len(body["items"])
+        return [t["title"] for t in body["items"]]
+
+    assert await found(search="%") == ["100% Hits"]
+    assert await found(search="_") == ["A_B"]
+    assert await found(search="\\") == ["C\\D"]
+    assert await found(search="B", type="pro") == ["A_B", "AxB"]
+    assert await found(search="_", type="PRO", libretime_id=made["A_B"]["libretime_id"]) == ["A_B"]
+    assert await found(search="_", type="MUS") == []
+    assert await found(type="PRO", libretime_id=made["AxB"]["libretime_id"]) == ["AxB"]
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("", None),
+        ("k" * 15, "15 chars"),
+        ("k" * 12 + "WXYZ", "…WXYZ (16 chars)"),
+        ("s3cr3t-" + "k" * 20 + "1234", "…1234 (31 chars)"),
+    ],
+)
+def test_the_key_hint_shows_the_last_four_characters_of_long_keys_only(key: str, hint: str | None) -> None:
+    from stubs.librelog.config import Settings
+    from stubs.librelog.services.sync import libretime_config
+
+    shown = libretime_config(Settings(api_key=key))
+    assert (shown["api_key_set"], shown["api_key_hint"]) == (bool(key), hint)
