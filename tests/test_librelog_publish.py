@@ -265,3 +265,83 @@ async def test_a_v2_publish_reads_only_the_station_day_it_replaces(
     assert {tuple(sorted(r["query"].items())) for r in reads["requests"]} == {
         (("starts_after", "2030-01-01T05:00:00Z"), ("starts_before", "2030-01-02T05:00:00Z"))
     }
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_publish_makes_its_show_once_and_reuses_an_instance_covering_the_day(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """Stock LibreTime needs a show instance around every row: LibreLog keeps one show of its own
+    ("LibreLog") and one instance per station day, created once with exactly these fields."""
+    from tests.conftest import instance, show
+
+    await seed(client, {"fixture": "small"})
+    await seed(
+        client,
+        {
+            "shows": [show(id=40, name="Morning Drive")],
+            "show_instances": [instance(40, f"{DAY}T00:00:00Z", "2026-11-26T00:00:00Z", id=41)],
+        },
+    )
+    await client.delete("/__stub__/journal")
+    first = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 1}]})).json()
+    assert (await ll.post(f"/logs/{first['id']}/publish")).status_code == 200
+    posts = (await client.get("/__stub__/journal", params={"method": "POST"})).json()["requests"]
+    made = {r["path"]: r["json"] for r in posts if r["path"] in ("/api/v2/shows", "/api/v2/show-instances")}
+    assert made["/api/v2/shows"] == {
+        "name": "LibreLog",
+        "description": "Daily logs published by LibreLog",
+        "linked": False,
+        "linkable": False,
+        "auto_playlist_enabled": False,
+        "auto_playlist_repeat": False,
+        "override_intro_playlist": False,
+        "override_outro_playlist": False,
+    }
+    shows = [s for s in (await client.get("/api/v2/shows")).json() if s["name"] == "LibreLog"]
+    assert len(shows) == 1
+    created = made["/api/v2/show-instances"]
+    assert {k: v for k, v in created.items() if k != "created_at"} == {
+        "show": shows[0]["id"],
+        "starts_at": f"{DAY}T00:00:00Z",
+        "ends_at": "2026-11-26T00:00:00Z",
+        "modified": False,
+        "auto_playlist_built": False,
+    }
+    [row] = (await client.get("/api/v2/schedule")).json()
+    assert row["instance"] != 41  # never another show's instance, even one covering the day
+    own = row["instance"]
+    # The next day, and this day again: the same show, and for this day the same instance.
+    await client.delete("/__stub__/journal")
+    second = (
+        await ll.post("/logs", json={"date": "2026-11-26", "entries": [{"start": "06:00:00", "libretime_id": 2}]})
+    ).json()
+    assert (await ll.post(f"/logs/{second['id']}/publish")).status_code == 200
+    assert (await ll.post(f"/logs/{first['id']}/publish")).status_code == 200
+    posts = (await client.get("/__stub__/journal", params={"method": "POST"})).json()["requests"]
+    assert [r["path"] for r in posts if r["path"].startswith("/api/v2/show")] == ["/api/v2/show-instances"]
+    assert [s["name"] for s in (await client.get("/api/v2/shows")).json()].count("LibreLog") == 1
+    today = [r for r in (await client.get("/api/v2/schedule")).json() if r["starts_at"].startswith(DAY)]
+    assert [r["instance"] for r in today] == [own]
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+@pytest.mark.parametrize("path", ["/api/v2/shows", "/api/v2/show-instances"])
+async def test_a_v2_show_or_instance_that_failed_to_be_made_is_looked_up_before_it_is_made_again(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, path: str
+) -> None:
+    await seed(client, {"fixture": "small"})
+    await client.post(
+        "/__stub__/faults",
+        json={"match": {"method": "POST", "path": path}, "fault": "status", "status": 503, "times": 1},
+    )
+    log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 1}]})).json()
+    await client.delete("/__stub__/journal")
+    assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
+    calls = [
+        (r["method"], r["status"])
+        for r in (await client.get("/__stub__/journal", params={"path": path})).json()["requests"]
+    ]
+    # Not created blind twice: the failed POST, a fresh GET, then the POST that worked.
+    assert calls[-3:] == [("POST", 503), ("GET", 200), ("POST", 201)]
+    assert await stub_schedule(client, DAY) == [(f"{DAY}T06:00:00Z", 1)]
