@@ -377,3 +377,17 @@ async def test_a_v2_restore_that_fails_too_says_to_republish(ll: httpx.AsyncClie
     first, _, rest = body["message"].partition("; restoring the previous schedule also failed (")
     assert first.startswith("LibreTime rejected DELETE /api/v2/schedule/"), body["message"]
     assert rest.startswith("LibreTime rejected DELETE /api/v2/schedule/") and rest.endswith("): re-publish to converge")
+
+
+async def test_a_publish_that_keeps_failing_tries_exactly_one_plus_retries_times(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    log = await prepared(ll, client)
+    before = await stub_schedule(client, DAY)
+    await fault(client, match={"method": "POST", "path": write_path(flavor)}, fault="status", status=503)
+    await client.delete("/__stub__/journal")
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    assert (response.status_code, response.json()["error"]) == (502, "libretime_error")
+    posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": write_path(flavor)})).json()
+    assert [r["status"] for r in posts["requests"]] == [503, 503, 503]  # LIBRETIME_RETRIES=2 here
+    assert await stub_schedule(client, DAY) == before
