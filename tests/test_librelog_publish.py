@@ -345,3 +345,80 @@ async def test_a_v2_show_or_instance_that_failed_to_be_made_is_looked_up_before_
     # Not created blind twice: the failed POST, a fresh GET, then the POST that worked.
     assert calls[-3:] == [("POST", 503), ("GET", 200), ("POST", 201)]
     assert await stub_schedule(client, DAY) == [(f"{DAY}T06:00:00Z", 1)]
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_row_plays_the_file_between_its_cue_points_to_the_microsecond(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """LibreTime plays a row from cue in to cue out: LibreLog writes them from the file, the row's
+    length and end follow, and a file without cue out uses its length."""
+    await seed(client, {"fixture": "small"})
+    assert (
+        await client.patch("/api/v2/files/1", json={"cue_in": "00:00:01.5", "cue_out": "00:00:10.250001"})
+    ).is_success
+    two = (await client.get("/api/v2/files/2")).json()
+    entries = [{"start": "06:00:00", "libretime_id": 1}, {"start": "06:10:00", "libretime_id": 2}]
+    log = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
+    await client.delete("/__stub__/journal")
+    assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
+    posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": "/api/v2/schedule"})).json()
+    first, second = (r["json"] for r in posts["requests"])
+    assert {k: v for k, v in first.items() if k != "instance"} == {
+        "starts_at": f"{DAY}T06:00:00Z",
+        "ends_at": f"{DAY}T06:00:08.750001Z",
+        "file": 1,
+        "cue_in": "00:00:01.500000",
+        "cue_out": "00:00:10.250001",
+        "length": "00:00:08.750001",
+        "fade_in": "00:00:00",
+        "fade_out": "00:00:00",
+        "position": 0,
+        "position_status": 1,
+        "broadcasted": 0,
+    }
+    assert (second["cue_in"], second["position"]) == ("00:00:00", 1)
+    assert second["cue_out"] == second["length"] == (two["cue_out"] or two["length"])
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_file_without_a_length_is_refused_once_and_named(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await seed(client, {"fixture": "small"})
+    rule = {"match": {"method": "GET", "path": "/api/v2/files/1"}, "fault": "status", "status": 200}
+    await client.post(
+        "/__stub__/faults", json={**rule, "body": {"id": 1, "cue_in": "00:00:00", "cue_out": None, "length": None}}
+    )
+    log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 1}]})).json()
+    await client.delete("/__stub__/journal")
+    body = (await ll.post(f"/logs/{log['id']}/publish")).json()
+    assert (body["error"], body["message"]) == (
+        "libretime_error",
+        "LibreTime file 1 has no length yet (import pending?)",
+    )
+    reads = (await client.get("/__stub__/journal", params={"method": "GET", "path": "/api/v2/files/1"})).json()
+    assert reads["count"] == 2  # the existence check, then one read of the cues: not retried, it cannot change
+    assert await stub_schedule(client, DAY) == []
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_schedule_row_libretime_does_not_confirm_is_an_error_naming_it(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await seed(client, {"fixture": "small"})
+    rule = {
+        "match": {"method": "POST", "path": "/api/v2/schedule"},
+        "fault": "status",
+        "status": 201,
+        "body": {"ok": 1},
+    }
+    await client.post("/__stub__/faults", json=rule)
+    log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 1}]})).json()
+    body = (await ll.post(f"/logs/{log['id']}/publish")).json()
+    assert body["message"] == "LibreTime did not confirm a schedule row; the previous schedule was restored"
+    assert {k: body["details"]["upstream"][k] for k in ("method", "path", "status")} == {
+        "method": "POST",
+        "path": "/api/v2/schedule",
+        "status": 201,
+    }

@@ -567,3 +567,26 @@ def test_the_key_hint_shows_the_last_four_characters_of_long_keys_only(key: str,
 
     shown = libretime_config(Settings(api_key=key))
     assert (shown["api_key_set"], shown["api_key_hint"]) == (bool(key), hint)
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+async def test_the_integration_library_gives_lengths_as_seconds_or_durations_and_ids_always(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    items = [
+        {"id": 1, "title": "Seconds", "duration": 12.5, "length": "00:09:99"},
+        {"id": 2, "title": "Text", "length": "00:03:00.25"},
+        {"id": 3, "title": "Unknown"},
+    ]
+    rule = {"match": {"method": "GET", "path": "/api/v2/integration/media-library"}, "fault": "status", "status": 200}
+    await client.post("/__stub__/faults", json={**rule, "body": {"results": items, "next": None}, "times": 1})
+    assert (await ll.post("/sync/tracks")).json()["created"] == 3
+    assert [(t["title"], t["duration_s"]) for t in await all_tracks(ll)] == [
+        ("Seconds", 12.5),
+        ("Text", 180.25),
+        ("Unknown", None),
+    ]
+    for junk in ("x", {"id": "4"}):
+        await client.post("/__stub__/faults", json={**rule, "body": {"results": [junk], "next": None}, "times": 1})
+        body = (await ll.post("/sync/tracks")).json()
+        assert body["message"] == f"media-library item without an id: {junk}"
