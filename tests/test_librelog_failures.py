@@ -355,7 +355,10 @@ async def test_a_v2_republish_failing_midway_puts_the_deleted_rows_back_and_says
     response = await ll.post(f"/logs/{log['id']}/publish")
     body = response.json()
     assert (response.status_code, body["error"]) == (502, "libretime_rejected")
-    assert body["message"].endswith("; the previous schedule was restored"), body["message"]
+    assert body["message"].startswith("LibreTime rejected DELETE /api/v2/schedule/"), body["message"]
+    assert body["message"].endswith(
+        ' (400): {"detail": "Injected fault: HTTP 400"}; the previous schedule was restored'
+    )
     held = (await client.get("/api/v2/schedule")).json()
     # The one new row whose delete answered 404 is the fault's doing; every other row is as before.
     left = Counter((r["starts_at"], r["file"]) for r in held) - Counter(before)

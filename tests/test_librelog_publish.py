@@ -422,3 +422,19 @@ async def test_a_v2_schedule_row_libretime_does_not_confirm_is_an_error_naming_i
         "path": "/api/v2/schedule",
         "status": 201,
     }
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_publish_passes_over_schedule_rows_it_cannot_read(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await seed(client, {"fixture": "small"})
+    rule = {"match": {"method": "GET", "path": "/api/v2/schedule"}, "fault": "status", "status": 200}
+    await client.post("/__stub__/faults", json={**rule, "body": ["junk", {"id": 5}, {"id": 6, "starts_at": "soon"}]})
+    log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 1}]})).json()
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    assert response.status_code == 200, response.text
+    posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": "/api/v2/schedule"})).json()
+    assert [r["json"]["starts_at"] for r in posts["requests"]] == [f"{DAY}T06:00:00Z"]
+    deletes = (await client.get("/__stub__/journal", params={"method": "DELETE"})).json()
+    assert deletes["count"] == 0

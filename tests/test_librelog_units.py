@@ -217,3 +217,17 @@ def test_durations_are_written_as_libretime_reads_them(seconds: float, text: str
 )
 def test_libretime_durations_read_as_seconds(text: object, seconds: float | None) -> None:
     assert _seconds(text) == seconds
+
+
+def test_instants_do_not_depend_on_the_host_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A naive instant from LibreTime is UTC, whatever zone the machine LibreLog runs on is set to."""
+    import time as host_time
+
+    monkeypatch.setenv("TZ", "America/Chicago")
+    host_time.tzset()
+    try:
+        assert timeconv.parse_instant("2030-01-01T05:30:00") == datetime(2030, 1, 1, 5, 30, tzinfo=UTC)
+        assert timeconv.iso_z(timeconv.parse_instant("2030-07-01T05:30:00")) == "2030-07-01T05:30:00Z"  # type: ignore[arg-type]
+    finally:
+        monkeypatch.undo()
+        host_time.tzset()
