@@ -284,6 +284,8 @@ async def _voice(ll: httpx.AsyncClient) -> tuple[int, str]:
         ("v2", _publish, "GET", "/api/v2/show-instances", {}),
         ("v2", _publish, "POST", "/api/v2/show-instances", []),
         ("v2", _voice, "GET", "/api/v2/files", {}),
+        ("integration", _track_sync, "GET", "/api/v2/integration/media-library", []),
+        ("integration", _publish, "POST", "/api/v2/integration/schedule/replace-day", []),
         ("v2", _voice, "GET", "/api/v2/libraries", {}),
         ("v2", _voice, "POST", "/api/v2/libraries", []),
         ("v2", _voice, "POST", "/rest/media", []),
@@ -394,3 +396,14 @@ async def test_a_publish_that_keeps_failing_tries_exactly_one_plus_retries_times
     posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": write_path(flavor)})).json()
     assert [r["status"] for r in posts["requests"]] == [503, 503, 503]  # LIBRETIME_RETRIES=2 here
     assert await stub_schedule(client, DAY) == before
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_old_row_already_gone_is_not_a_failure(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    """Between reading the day and deleting its old rows someone may delete one: LibreTime's 404
+    says it is gone, which is what LibreLog wanted."""
+    log = await prepared(ll, client)
+    await fault(client, match={"method": "DELETE", "path_pattern": ROW}, fault="status", status=404, times=1)
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    assert response.status_code == 200, response.text
+    assert response.json()["libretime"] == {"deleted": 6, "created": 6}

@@ -274,3 +274,41 @@ async def test_validate_measures_overlaps_in_real_time_across_both_dst_changes(
         "errors": [],
         "warnings": [{"field": "entries", "message": "The log is empty: publishing it clears the day."}],
     }
+
+
+async def test_an_hour_edit_reads_the_clock_in_the_log_zone(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    """Hour 1 of New York's fall-back day happens twice: its entries are ordered by the instant
+    they play, and hour 2 of the spring-forward day does not exist."""
+    await synced(ll, client)
+    autumn = (await ll.post("/logs", json={"date": "2030-11-03", "timezone": "America/New_York", "entries": []})).json()
+    edit = {"entries": [{"start": "01:10:00", "fold": 1, "libretime_id": 2}, {"start": "01:40:00", "libretime_id": 1}]}
+    assert (await ll.put(f"/logs/{autumn['id']}/hours/1", json=edit)).status_code == 200
+    stored = (await ll.get(f"/logs/{autumn['id']}")).json()["entries"]
+    # 01:40 (EDT, 05:40Z) plays before the second 01:10 (EST, 06:10Z).
+    assert [(e["position"], e["start"], e["fold"]) for e in stored] == [(0, "01:40:00", 0), (1, "01:10:00", 1)]
+    spring = (await ll.post("/logs", json={"date": "2030-03-10", "timezone": "America/New_York", "entries": []})).json()
+    skipped = await ll.put(
+        f"/logs/{spring['id']}/hours/2", json={"entries": [{"start": "02:30:00", "libretime_id": 1}]}
+    )
+    assert skipped.status_code == 400
+    assert skipped.json()["details"]["errors"] == [
+        {
+            "field": "entries[0].start",
+            "message": "02:30:00 does not exist on 2030-03-10 in America/New_York (clocks skip it)",
+        }
+    ]
+    bad = (await ll.put(f"/logs/{spring['id']}/hours/25", json={"entries": []})).json()
+    assert (bad["error"], bad["details"]) == (
+        "validation_failed",
+        {"fields": ["hour"], "errors": [{"field": "hour", "message": "'25' is not an hour from 0 to 23."}]},
+    )
+
+
+async def test_validate_warns_of_an_overlap_of_half_a_second(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    entries = [{"start": "10:00:00", "libretime_id": 1, "duration_s": 60.5}, {"start": "10:01:00", "libretime_id": 2}]
+    log = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
+    report = (await ll.post(f"/logs/{log['id']}/validate")).json()
+    assert report["warnings"] == [
+        {"field": "entries[0]", "message": "10:00:00 runs 0.5 s into the next entry at 10:01:00."}
+    ]

@@ -357,7 +357,9 @@ async def test_a_v2_row_plays_the_file_between_its_cue_points_to_the_microsecond
     assert (
         await client.patch("/api/v2/files/1", json={"cue_in": "00:00:01.5", "cue_out": "00:00:10.250001"})
     ).is_success
-    two = (await client.get("/api/v2/files/2")).json()
+    two = {**(await client.get("/api/v2/files/2")).json(), "cue_in": None, "cue_out": None, "length": "00:02:00.5"}
+    rule = {"match": {"method": "GET", "path": "/api/v2/files/2"}, "fault": "status", "status": 200, "body": two}
+    await client.post("/__stub__/faults", json=rule)  # a file LibreTime has not cued: its length counts
     entries = [{"start": "06:00:00", "libretime_id": 1}, {"start": "06:10:00", "libretime_id": 2}]
     log = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
     await client.delete("/__stub__/journal")
@@ -377,8 +379,8 @@ async def test_a_v2_row_plays_the_file_between_its_cue_points_to_the_microsecond
         "position_status": 1,
         "broadcasted": 0,
     }
-    assert (second["cue_in"], second["position"]) == ("00:00:00", 1)
-    assert second["cue_out"] == second["length"] == (two["cue_out"] or two["length"])
+    assert (second["cue_in"], second["cue_out"], second["length"]) == ("00:00:00", "00:02:00.500000", "00:02:00.500000")
+    assert (second["ends_at"], second["position"]) == (f"{DAY}T06:12:00.500000Z", 1)
 
 
 @pytest.mark.parametrize("flavor", ["v2"])
@@ -438,3 +440,67 @@ async def test_a_v2_publish_passes_over_schedule_rows_it_cannot_read(
     assert [r["json"]["starts_at"] for r in posts["requests"]] == [f"{DAY}T06:00:00Z"]
     deletes = (await client.get("/__stub__/journal", params={"method": "DELETE"})).json()
     assert deletes["count"] == 0
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ({"success": True, "created": 2, "deleted": 3}, None),
+        ({"success": False, "created": 2}, "LibreTime did not confirm {path}: {answer}"),
+        ({"success": True, "created": "2"}, "LibreTime did not confirm {path}: {answer}"),
+        ({"success": True}, "LibreTime did not confirm {path}: {answer}"),
+        (
+            {"success": True, "created": 1, "deleted": 4, "note": "n" * 300},
+            "LibreTime created 1 rows on {path}, 2 were sent",
+        ),
+        ({"success": True, "created": 2, "note": "n" * 300}, None),
+    ],
+)
+async def test_an_integration_write_counts_only_when_libretime_confirms_every_row(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, answer: dict, message: str | None
+) -> None:
+    await seed(client, {"fixture": "small"})
+    path = "/api/v2/integration/schedule/replace-day"
+    entries = [{"start": "06:00:00", "libretime_id": 1}, {"start": "07:00:00", "libretime_id": 2, "hard_start": True}]
+    log = (await ll.post("/logs", json={"date": DAY, "timezone": "America/New_York", "entries": entries})).json()
+    await client.post(
+        "/__stub__/faults",
+        json={"match": {"method": "POST", "path": path}, "fault": "status", "status": 200, "body": answer},
+    )
+    await client.delete("/__stub__/journal")
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    [sent] = (await client.get("/__stub__/journal", params={"method": "POST", "path": path})).json()["requests"][:1]
+    assert sent["json"] == {
+        "date": DAY,
+        "timezone": "America/New_York",
+        "entries": [
+            {"start": f"{DAY}T11:00:00Z", "media_id": 1, "type": "track", "hard_start": False},
+            {"start": f"{DAY}T12:00:00Z", "media_id": 2, "type": "track", "hard_start": True},
+        ],
+    }
+    body = response.json()
+    if message is None:
+        assert response.status_code == 200, body
+        assert body["libretime"] == {"deleted": answer.get("deleted", 0), "created": 2}
+    else:
+        assert (response.status_code, body["message"]) == (502, message.format(path=path, answer=str(answer)[:200]))
+        assert {k: body["details"]["upstream"][k] for k in ("method", "path", "status")} == {
+            "method": "POST",
+            "path": path,
+            "status": 200,
+        }
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+async def test_an_integration_hour_publish_names_its_hour(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:30:00", "libretime_id": 1}]})).json()
+    await client.delete("/__stub__/journal")
+    assert (await ll.post(f"/logs/{log['id']}/publish-hour", json={"hour": 6})).status_code == 200
+    [sent] = (await client.get("/__stub__/journal", params={"method": "POST"})).json()["requests"]
+    assert (sent["path"], sent["json"]["hour"], sent["json"]["date"]) == (
+        "/api/v2/integration/schedule/replace-hour",
+        6,
+        DAY,
+    )

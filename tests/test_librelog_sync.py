@@ -586,7 +586,7 @@ async def test_the_integration_library_gives_lengths_as_seconds_or_durations_and
         ("Text", 180.25),
         ("Unknown", None),
     ]
-    for junk in ("x", {"id": "4"}):
+    for junk in ("x", {"id": "4"}, "y" * 300):
         await client.post("/__stub__/faults", json={**rule, "body": {"results": [junk], "next": None}, "times": 1})
         body = (await ll.post("/sync/tracks")).json()
-        assert body["message"] == f"media-library item without an id: {junk}"
+        assert body["message"] == f"media-library item without an id: {str(junk)[:200]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -213,6 +214,8 @@ def test_durations_are_written_as_libretime_reads_them(seconds: float, text: str
         (5, None),
         ("ab:cd:ef", None),
         ("1:2", None),  # neither seconds nor HH:MM:SS
+        ("x 02:00:00", None),
+        ("1 2 02:00:00", None),
     ],
 )
 def test_libretime_durations_read_as_seconds(text: object, seconds: float | None) -> None:
@@ -231,3 +234,16 @@ def test_instants_do_not_depend_on_the_host_zone(monkeypatch: pytest.MonkeyPatch
     finally:
         monkeypatch.undo()
         host_time.tzset()
+
+
+async def test_backoff_doubles_from_the_base_up_to_the_cap_with_jitter(tmp_path: Path) -> None:
+    from stubs.librelog.libretime.client import LibreTimeClient
+    from tests.conftest import librelog_settings_for
+
+    client = LibreTimeClient(librelog_settings_for(None, tmp_path, backoff_base_s=0.01, backoff_cap_s=0.05))
+    for attempt, base in ((1, 0.01), (2, 0.02), (3, 0.04), (4, 0.05), (9, 0.05)):
+        waits = [client.backoff(attempt) for _ in range(200)]
+        # Each wait is the step's base plus up to as much again at random, so tries never align.
+        assert base <= min(waits) and max(waits) <= 2 * base, (attempt, min(waits), max(waits))
+        assert max(waits) - min(waits) > base / 2
+    await client.aclose()

@@ -114,14 +114,12 @@ def _seconds(text: Any) -> float | None:
     """LibreTime duration text (``HH:MM:SS[.ffffff]``, maybe ``D HH:MM:SS``) → seconds."""
     if not isinstance(text, str) or not text:
         return None
-    days = 0
-    if " " in text:
-        head, text = text.split(" ", 1)
-        days = int(head)
-    parts = text.split(":")
+    head, _, clock = text.rpartition(" ")
+    parts = clock.split(":")
     if len(parts) not in (1, 3):  # neither plain seconds nor HH:MM:SS
         return None
     try:
+        days = int(head) if head else 0
         hours, minutes, seconds = (float(p) for p in parts) if len(parts) == 3 else (0.0, 0.0, float(parts[0]))
     except ValueError:
         return None
