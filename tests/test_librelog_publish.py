@@ -206,7 +206,14 @@ async def test_media_libretime_does_not_hold_is_refused_before_anything_is_sent(
     assert response.status_code == 400, body
     assert body["error"] == "validation_failed"
     assert body["details"]["fields"] == ["entries[1]", "entries[2]"]
-    assert "LibreTime has no media 999" in body["details"]["errors"][0]["message"]
+    assert body["message"].startswith(
+        "Entries whose media LibreTime does not hold cannot be published; nothing was sent."
+    )
+    assert body["details"]["errors"][0] == {
+        "field": "entries[1]",
+        "message": "07:00:00: LibreTime has no media 999 (not in LibreLog's track library,"
+        " and LibreTime answered 404): sync tracks or fix the entry.",
+    }
     journal = (await client.get("/__stub__/journal")).json()["requests"]
     # LibreTime was asked about the two unknown ids, once each, and received nothing else.
     assert sorted((r["method"], r["path"]) for r in journal) == [
@@ -450,6 +457,7 @@ async def test_a_v2_publish_passes_over_schedule_rows_it_cannot_read(
         ({"success": False, "created": 2}, "LibreTime did not confirm {path}: {answer}"),
         ({"success": True, "created": "2"}, "LibreTime did not confirm {path}: {answer}"),
         ({"success": True}, "LibreTime did not confirm {path}: {answer}"),
+        ({"success": False, "created": 2, "note": "n" * 300}, "LibreTime did not confirm {path}: {answer}"),
         (
             {"success": True, "created": 1, "deleted": 4, "note": "n" * 300},
             "LibreTime created 1 rows on {path}, 2 were sent",
@@ -504,3 +512,21 @@ async def test_an_integration_hour_publish_names_its_hour(ll: httpx.AsyncClient,
         6,
         DAY,
     )
+
+
+async def test_entries_without_media_block_a_publish_naming_each(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await seed(client, {"fixture": "small"})
+    entries = [{"start": "06:00:00", "title": "Live read", "type": "COM"}, {"start": "07:00:00", "type": "COM"}]
+    log = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
+    body = (await ll.post(f"/logs/{log['id']}/publish")).json()
+    assert body["message"].startswith("Entries without a LibreTime media id cannot be published; nothing was sent. ")
+    assert body["details"]["errors"] == [
+        {"field": "entries[0]", "message": "06:00:00 'Live read': no track, voice track or LibreTime id."},
+        {"field": "entries[1]", "message": "07:00:00: no track, voice track or LibreTime id."},
+    ]
+    bad = (await ll.post(f"/logs/{log['id']}/publish-hour", json={"hour": "25"})).json()
+    assert bad["details"]["errors"] == [
+        {"field": "hour", "message": '\'25\' is not an hour: give 0-23 as 12, "12" or "12:00".'}
+    ]

@@ -590,3 +590,43 @@ async def test_the_integration_library_gives_lengths_as_seconds_or_durations_and
         await client.post("/__stub__/faults", json={**rule, "body": {"results": [junk], "next": None}, "times": 1})
         body = (await ll.post("/sync/tracks")).json()
         assert body["message"] == f"media-library item without an id: {str(junk)[:200]}"
+
+
+@pytest.mark.parametrize("flavor", ["integration"])
+async def test_a_track_without_a_title_is_named_by_its_file_and_keeps_six_decimals(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    items = [
+        {"id": 1, "filepath": "imported/1/Jo DJ/0001 - Morning.wav", "duration": 12.12345678},
+        {"id": 2, "filepath": "plain.mp3", "track_type": "LIN"},
+        {"id": 3, "track_type": "XYZ"},
+        {"id": 4, "title": "Named", "filepath": "a/b.wav", "track_type": "  "},
+        {"id": 5, "track_type": "QQQ"},
+    ]
+    rule = {"match": {"method": "GET", "path": "/api/v2/integration/media-library"}, "fault": "status", "status": 200}
+    await client.post("/__stub__/faults", json={**rule, "body": {"results": items, "next": None}, "times": 1})
+    body = (await ll.post("/sync/tracks")).json()
+    assert [(t["title"], t["type"], t["duration_s"]) for t in await all_tracks(ll)] == [
+        ("0001 - Morning.wav", "MUS", 12.123457),
+        ("plain.mp3", "LIN", None),
+        ("LibreTime file 3", "MUS", None),
+        ("Named", "MUS", None),
+        ("LibreTime file 5", "MUS", None),
+    ]
+    assert body["warnings"] == [
+        "no track type in LibreTime: 2 track(s) stored as MUS",
+        "unknown track type 'QQQ': 1 track(s) stored as MUS",
+        "unknown track type 'XYZ': 1 track(s) stored as MUS",
+    ]
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_resync_counts_updates_in_every_batch(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small"})
+    assert (await ll.post("/sync/tracks", params={"batch_size": "5"})).json()["created"] == 14
+    for file_id in (1, 7, 13):  # one file in each batch of five
+        assert (await client.patch(f"/api/v2/files/{file_id}", json={"track_title": f"Retitled {file_id}"})).is_success
+    again = (await ll.post("/sync/tracks", params={"batch_size": "5"})).json()
+    assert {k: again[k] for k in ("created", "updated", "unchanged")} == {"created": 0, "updated": 3, "unchanged": 11}
+    titles = {t["libretime_id"]: t["title"] for t in await all_tracks(ll)}
+    assert [titles[i] for i in (1, 7, 13)] == ["Retitled 1", "Retitled 7", "Retitled 13"]

@@ -247,3 +247,17 @@ async def test_backoff_doubles_from_the_base_up_to_the_cap_with_jitter(tmp_path:
         assert base <= min(waits) and max(waits) <= 2 * base, (attempt, min(waits), max(waits))
         assert max(waits) - min(waits) > base / 2
     await client.aclose()
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (None, ("MUS", "no track type in LibreTime")),
+        ("", ("MUS", "no track type in LibreTime")),
+        ("  ", ("MUS", "no track type in LibreTime")),
+        ("XYZ", ("MUS", "unknown track type 'XYZ'")),
+        (" lin ", ("LIN", None)),
+    ],
+)
+def test_libretime_type_codes_map_with_a_named_reason(code: str | None, expected: tuple[str, str | None]) -> None:
+    assert map_type(code) == expected
