@@ -3,11 +3,14 @@
 mutmut (installed by this script into .venv-mutmut, benchmark only) changes LibreLog's code one
 small edit at a time (an operator, a constant, a condition, a returned value) and runs the
 scenario suite and LibreLog's tests against each mutant (configuration: ``[tool.mutmut]`` in
-pyproject.toml). A mutant the tests fail on is killed; one they pass with survived. Mutants
-triaged as equivalent (no observable difference; listed with the reason in
-``bench/mutation-triage.json``) leave the score's denominator. Not a test: run it by hand.
+pyproject.toml). A mutant the tests fail on is killed; one they pass with survived. Survivors
+that change nothing observable leave the score's denominator: those recognised by rule (letter
+case of SQL, HTTP methods, header and row keys) and those listed in ``bench/mutation-triage.json``
+(mutant → why, and the edit that was judged, so a renumbered mutant is judged again). Not a
+test: run it by hand.
 
     .venv/bin/python bench/mutation_bench.py [--max-children 2] [--retry-survivors] [--survivors]
+    .venv/bin/python bench/mutation_bench.py --report-only --survivors   # score the last run
 
 mutmut keeps each mutant's verdict until its function changes; ``--retry-survivors`` runs the
 survivors again after new checks were added. mutmut's progress goes to ``mutants/run.log``.
@@ -114,20 +117,35 @@ def retry_survivors() -> int:
     return forgotten
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-children", type=int, default=2)
-    parser.add_argument("--survivors", action="store_true", help="list every untriaged survivor")
-    parser.add_argument("--retry-survivors", action="store_true", help="run earlier survivors again")
-    args = parser.parse_args()
-    ensure_mutmut()
-    if args.retry_survivors:
-        print(f"{retry_survivors()} earlier survivors will run again", flush=True)
+def change_of(diff: str) -> str:
+    """A mutant's edit as its removed and added lines: what a triage entry was judged on."""
+    lines = [line for line in diff.splitlines() if line[:1] in "-+" and line[:3] not in ("---", "+++")]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def equivalents(found: dict[str, str]) -> dict[str, str]:
+    """Surviving mutants that change nothing observable, with why: recognised by rule, or listed in
+    the triage file. A listed entry counts only while the mutant is still the edit it was judged
+    on (mutmut renumbers a function's mutants when the function changes)."""
+    triage: dict[str, dict[str, str]] = json.loads(TRIAGE.read_text()) if TRIAGE.exists() else {}
+    out: dict[str, str] = {}
+    for name, status in found.items():
+        if status not in ("survived", "no tests"):
+            continue
+        diff = show(name)
+        if (why := equivalent_by_rule(diff)) is not None:
+            out[name] = why
+        elif name in triage and triage[name]["change"] == change_of(diff):
+            out[name] = triage[name]["why"]
+    return out
+
+
+def run_mutmut(max_children: int) -> float:
     started = time.monotonic()
     log = ROOT / "mutants" / "run.log"
     with log.open("w") as progress:
         done = subprocess.run(  # noqa: S603 - the benchmark's own tool
-            [str(MUTMUT), "run", "--max-children", str(args.max_children)],
+            [str(MUTMUT), "run", "--max-children", str(max_children)],
             cwd=ROOT,
             stdout=progress,
             stderr=subprocess.STDOUT,
@@ -136,14 +154,26 @@ def main() -> None:
     if done.returncode != 0:
         # A failing clean run means no verdict at all: never print a score for it.
         sys.exit(f"mutmut run failed (exit {done.returncode}); see {log.relative_to(ROOT)}")
-    elapsed = time.monotonic() - started
-    found = results()
-    triage: dict[str, str] = json.loads(TRIAGE.read_text()) if TRIAGE.exists() else {}
-    for name, status in found.items():
-        if status == "survived" and name not in triage and (why := equivalent_by_rule(show(name))):
-            triage[name] = why
-    equivalent = {name for name in triage if found.get(name) in ("survived", "no tests")}
-    reasons = Counter(triage[name] for name in equivalent)
+    return time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--survivors", action="store_true", help="list every untriaged survivor")
+    parser.add_argument("--retry-survivors", action="store_true", help="run earlier survivors again")
+    parser.add_argument("--report-only", action="store_true", help="score the last run without running")
+    args = parser.parse_args()
+    ensure_mutmut()
+    if args.retry_survivors:
+        print(f"{retry_survivors()} earlier survivors will run again", flush=True)
+    elapsed = 0.0 if args.report_only else run_mutmut(args.max_children)
+    every = results()
+    if not every:
+        sys.exit("mutmut has no results yet: run without --report-only first")
+    found = {name: status for name, status in every.items() if status != "not checked"}
+    equivalent = equivalents(found)
+    reasons = Counter(equivalent.values())
     counts = Counter(status for name, status in found.items() if name not in equivalent)
     killed = counts["killed"] + counts["timeout"]
     considered = killed + counts["survived"] + counts["no tests"] + counts["suspicious"]
@@ -151,7 +181,11 @@ def main() -> None:
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for name, status in found.items():
         by_module[module_of(name)]["equivalent" if name in equivalent else status] += 1
-    print(f"Mutation testing of stubs/librelog on {machine()}, {time.strftime('%Y-%m-%d')} ({elapsed / 60:.0f} min):")
+    took = f" ({elapsed / 60:.0f} min)" if elapsed else ""
+    print(f"Mutation testing of stubs/librelog on {machine()}, {time.strftime('%Y-%m-%d')}{took}:")
+    if len(found) < len(every):
+        # An interrupted run: say so, and score only what was judged.
+        print(f"PARTIAL: {len(found)} of {len(every)} mutants judged, {len(every) - len(found)} not run yet.")
     print("| mutants | killed | survived | no tests | equivalent (triaged) | score | target |")
     print("|---|---|---|---|---|---|---|")
     print(
@@ -160,7 +194,7 @@ def main() -> None:
     )
     print("\n| module | killed | survived | no tests | equivalent |")
     print("|---|---|---|---|---|")
-    for module, c in sorted(by_module.items(), key=lambda kv: -kv[1]["survived"]):
+    for module, c in sorted(by_module.items(), key=lambda kv: (-kv[1]["survived"], kv[0])):
         print(f"| `{module}` | {c['killed'] + c['timeout']} | {c['survived']} | {c['no tests']} | {c['equivalent']} |")
     print("\n| equivalent because | mutants |")
     print("|---|---|")
@@ -169,7 +203,7 @@ def main() -> None:
     if args.survivors:
         for name, status in sorted(found.items()):
             if status in ("survived", "no tests") and name not in equivalent:
-                print(f"{status}: {name}")
+                print(f"\n{status}: {name}\n{change_of(show(name))}")
 
 
 if __name__ == "__main__":

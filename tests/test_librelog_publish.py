@@ -49,9 +49,18 @@ async def test_publish_makes_libretime_hold_exactly_the_log(
     if flavor == "integration":  # stock LibreTime has nowhere to keep hard_start
         read = (await client.get("/api/v2/integration/schedule", params={"date": DAY})).json()["entries"]
         assert [e["hard_start"] for e in read] == [e["hard_start"] for e in log["entries"]]
+    assert set(body) == {"log_id", "date", "scope", "published_entries", "libretime", "published_at"}
+    assert (body["log_id"], body["date"], body["scope"]) == (log["id"], DAY, "day")
     stored = (await ll.get(f"/logs/{log['id']}")).json()
-    assert stored["status"] == "published"
-    assert stored["last_publish"]["created"] == 72
+    assert (stored["status"], stored["published_at"]) == ("published", body["published_at"])
+    assert stored["last_publish"] == {
+        "at": body["published_at"],
+        "scope": "day",
+        "hour": None,
+        "entries": 72,
+        "deleted": 0,
+        "created": 72,
+    }
 
 
 async def test_republish_replaces_instead_of_appending(

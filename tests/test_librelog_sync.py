@@ -112,6 +112,15 @@ async def test_interrupted_sync_keeps_what_it_committed_and_converges(
     resumed = (await ll.post("/sync/tracks", params={"batch_size": 10})).json()
     assert (resumed["created"], resumed["unchanged"]) == (30, 20)
     assert len(await all_tracks(ll)) == 50
+    # Interrupted again after retitling a file in each of the first two pages: both updates stay.
+    for file_id in (3, 13):
+        assert (await client.patch(f"/api/v2/files/{file_id}", json={"track_title": f"Retitled {file_id}"})).is_success
+    await client.post(
+        "/__stub__/faults",
+        json={"match": {"path": "/api/v2/integration/media-library"}, "fault": "status", "status": 500, "skip": 2},
+    )
+    again = (await ll.post("/sync/tracks", params={"batch_size": 10})).json()
+    assert again["details"]["committed"] == {"created": 0, "updated": 2, "unchanged": 18, "pages": 2}
 
 
 async def test_track_filters(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:

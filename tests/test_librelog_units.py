@@ -231,6 +231,8 @@ def test_instants_do_not_depend_on_the_host_zone(monkeypatch: pytest.MonkeyPatch
     try:
         assert timeconv.parse_instant("2030-01-01T05:30:00") == datetime(2030, 1, 1, 5, 30, tzinfo=UTC)
         assert timeconv.iso_z(timeconv.parse_instant("2030-07-01T05:30:00")) == "2030-07-01T05:30:00Z"  # type: ignore[arg-type]
+        assert NEW_YORK is not None
+        assert timeconv.to_utc(date(2030, 7, 1), time(1, 30), NEW_YORK) == datetime(2030, 7, 1, 5, 30, tzinfo=UTC)
     finally:
         monkeypatch.undo()
         host_time.tzset()
@@ -261,3 +263,10 @@ async def test_backoff_doubles_from_the_base_up_to_the_cap_with_jitter(tmp_path:
 )
 def test_libretime_type_codes_map_with_a_named_reason(code: str | None, expected: tuple[str, str | None]) -> None:
     assert map_type(code) == expected
+
+
+def test_a_wall_clock_without_seconds_is_on_the_minute_and_a_repeated_time_is_first_by_default() -> None:
+    assert timeconv.parse_clock("06:30") == time(6, 30, 0)
+    assert NEW_YORK is not None
+    # 01:30 on the fall-back day: without a fold, the first occurrence (EDT, 05:30Z).
+    assert timeconv.to_utc(date(2030, 11, 3), time(1, 30), NEW_YORK) == datetime(2030, 11, 3, 5, 30, tzinfo=UTC)
