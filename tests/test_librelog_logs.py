@@ -207,6 +207,8 @@ async def test_unknown_log_is_404_everywhere(ll: httpx.AsyncClient) -> None:
     ]:
         response = await ll.request(method, path)
         assert (response.status_code, response.json()["error"]) == (404, "not_found"), (method, path)
+        if path.endswith("/42"):
+            assert response.json() == {"error": "not_found", "message": "No log 42.", "details": {"log_id": 42}}
 
 
 async def test_concurrent_hour_edits_are_all_kept(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
@@ -312,3 +314,39 @@ async def test_validate_warns_of_an_overlap_of_half_a_second(ll: httpx.AsyncClie
     assert report["warnings"] == [
         {"field": "entries[0]", "message": "10:00:00 runs 0.5 s into the next entry at 10:01:00."}
     ]
+
+
+async def test_entries_referring_to_what_does_not_exist_are_named_each(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await synced(ll, client)
+    track = (await ll.get("/tracks", params={"libretime_id": 3})).json()["items"][0]
+    entries = [
+        {"start": "06:00:00", "track_id": 999},
+        {"start": "07:00:00", "voice_track_id": 77},
+        {"start": "08:00:00", "track_id": track["id"], "libretime_id": 5},
+        {"start": "09:00:00", "track_id": 998},
+    ]
+    body = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
+    assert body["details"]["errors"] == [
+        {"field": "entries[0].track_id", "message": "No track 999."},
+        {"field": "entries[1].voice_track_id", "message": "No voice track 77."},
+        {"field": "entries[2].libretime_id", "message": "5 disagrees with the referenced item's LibreTime id 3."},
+        {"field": "entries[3].track_id", "message": "No track 998."},
+    ]
+    assert (await ll.get("/logs")).json()["total"] == 0
+
+
+async def test_a_log_reads_back_with_every_field(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    log = (
+        await ll.post(
+            "/logs", json={"date": DAY, "station": "KXYZ", "entries": [{"start": "06:00:00", "libretime_id": 2}]}
+        )
+    ).json()
+    stored = (await ll.get(f"/logs/{log['id']}")).json()
+    assert stored == log
+    assert stored["station"] == "KXYZ" and stored["created_at"] == stored["updated_at"]
+    assert stored["created_at"].endswith("Z")
+    [entry] = stored["entries"]
+    assert (entry["type"], entry["libretime_id"]) == ("MUS", 999)  # no type given, none from a track: music
