@@ -341,7 +341,7 @@ async def test_a_log_reads_back_with_every_field(ll: httpx.AsyncClient, client: 
     await synced(ll, client)
     log = (
         await ll.post(
-            "/logs", json={"date": DAY, "station": "KXYZ", "entries": [{"start": "06:00:00", "libretime_id": 2}]}
+            "/logs", json={"date": DAY, "station": "KXYZ", "entries": [{"start": "06:00:00", "libretime_id": 999}]}
         )
     ).json()
     stored = (await ll.get(f"/logs/{log['id']}")).json()
