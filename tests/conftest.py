@@ -101,6 +101,12 @@ def schedule_row(instance_id: int, file_id: int | None, starts: str, ends: str, 
     }
 
 
+def upstream_of(body: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """(method, path, status) of the LibreTime request a LibreLog error names."""
+    upstream = body["details"]["upstream"]
+    return upstream["method"], upstream["path"], upstream["status"]
+
+
 def wav(seconds: float = 1.0) -> bytes:
     from stubs.libretime.media import make_wav
 

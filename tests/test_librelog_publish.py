@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.conftest import seed, stub_schedule
+from tests.conftest import seed, stub_schedule, upstream_of
 
 DAY = "2026-11-25"
 
@@ -259,11 +259,7 @@ async def test_a_wrong_base_url_is_not_mistaken_for_missing_media(
     body = response.json()
     assert (response.status_code, body["error"]) == (502, "libretime_rejected")
     assert body["message"].startswith("LibreTime rejected GET /api/v2/files/3 (404): <!doctype html>")
-    assert {k: body["details"]["upstream"][k] for k in ("method", "path", "status")} == {
-        "method": "GET",
-        "path": "/api/v2/files/3",
-        "status": 404,
-    }
+    assert upstream_of(body) == ("GET", "/api/v2/files/3", 404)
 
 
 @pytest.mark.parametrize("flavor", ["v2"])
@@ -435,11 +431,7 @@ async def test_a_v2_schedule_row_libretime_does_not_confirm_is_an_error_naming_i
     log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 1}]})).json()
     body = (await ll.post(f"/logs/{log['id']}/publish")).json()
     assert body["message"] == "LibreTime did not confirm a schedule row; the previous schedule was restored"
-    assert {k: body["details"]["upstream"][k] for k in ("method", "path", "status")} == {
-        "method": "POST",
-        "path": "/api/v2/schedule",
-        "status": 201,
-    }
+    assert upstream_of(body) == ("POST", "/api/v2/schedule", 201)
 
 
 @pytest.mark.parametrize("flavor", ["v2"])
@@ -502,11 +494,7 @@ async def test_an_integration_write_counts_only_when_libretime_confirms_every_ro
         assert body["libretime"] == {"deleted": answer.get("deleted", 0), "created": 2}
     else:
         assert (response.status_code, body["message"]) == (502, message.format(path=path, answer=str(answer)[:200]))
-        assert {k: body["details"]["upstream"][k] for k in ("method", "path", "status")} == {
-            "method": "POST",
-            "path": path,
-            "status": 200,
-        }
+        assert upstream_of(body) == ("POST", path, 200)
 
 
 @pytest.mark.parametrize("flavor", ["integration"])
