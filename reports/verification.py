@@ -7,12 +7,12 @@ One document model renders to Markdown and to a single-file HTML page.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
+from typing import Any
 
-from . import evidence, plots
+from . import evidence, plots, schedule_check
+from .document import TITLE, Block, html, markdown
 from .results import Run, ScenarioResult, load_run
 
 ICON = {"passed": "✅", "failed": "❌", "broken": "❌", "skipped": "⏭️"}
@@ -80,15 +80,6 @@ LIMITATIONS = (
 )
 
 
-@dataclass
-class Block:
-    kind: str  # h1 h2 h3 h4 p list table svg
-    text: str = ""
-    items: list[str] = field(default_factory=list)
-    header: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-
-
 def _icon(status: str) -> str:
     return ICON.get(status, "❔")
 
@@ -107,7 +98,7 @@ def _scenario_blocks(s: ScenarioResult, level: str) -> list[Block]:
     return blocks
 
 
-def document(run: Run, generated: datetime) -> list[Block]:
+def document(run: Run, generated: datetime, schedule: dict[str, Any] | None = None) -> list[Block]:
     counts = run.counts()
     failed = counts["failed"] + counts["broken"]
     env = run.environment
@@ -119,7 +110,7 @@ def document(run: Run, generated: datetime) -> list[Block]:
         + (", and the station changed outside the sandbox." if changed else ".")
     )
     blocks = [
-        Block("h1", "LibreTime Push Functionality Verification"),
+        Block("h1", TITLE),
         Block(
             "p",
             f"**Generated:** {generated:%Y-%m-%d %H:%M:%S} UTC · **Target:** {env.get('target', '?')} · "
@@ -176,6 +167,8 @@ def document(run: Run, generated: datetime) -> list[Block]:
             blocks += _scenario_blocks(s, "h3")
     blocks += _endpoint_summary(run)
     blocks += [Block("h2", "Scenario Durations"), Block("svg", plots.durations_svg(run))]
+    if schedule is not None:
+        blocks += schedule_check.blocks(schedule)
     failures = [s for s in run.scenarios if s.status in ("failed", "broken")]
     blocks.append(Block("h2", "Known Issues & Limitations"))
     if failures:
@@ -295,83 +288,31 @@ def _endpoint_summary(run: Run) -> list[Block]:
     ]
 
 
-# --- renderers -----------------------------------------------------------------------------
-
-
-def markdown(blocks: list[Block]) -> str:
-    out = []
-    for b in blocks:
-        if b.kind in ("h1", "h2", "h3", "h4"):
-            out.append("#" * int(b.kind[1]) + " " + b.text)
-        elif b.kind == "p":
-            out.append(b.text)
-        elif b.kind == "list":
-            out.append("\n".join(f"- {item}" for item in b.items))
-        elif b.kind == "table":
-            lines = ["| " + " | ".join(b.header) + " |", "|" + "---|" * len(b.header)]
-            lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in b.rows]
-            out.append("\n".join(lines))
-        elif b.kind == "svg":
-            out.append("*(chart in the HTML report)*")
-    return "\n\n".join(out) + "\n"
-
-
-_MARKS = {
-    "✅": '<span class="mark ok" title="passed">✔</span>',
-    "❌": '<span class="mark ko" title="failed">✘</span>',
-    "⏭️": '<span class="mark skip" title="skipped">–</span>',
-}
-
-
-def _inline(text: str) -> str:
-    """Markdown's **bold** and `code` in HTML, and status marks any font can draw (not emoji)."""
-    import re
-
-    text = escape(text)
-    for emoji, mark in _MARKS.items():
-        text = text.replace(emoji, mark)
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
-
-
-CSS = """
-body{font:14px/1.5 system-ui,sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#222}
-h1{font-size:26px;border-bottom:2px solid #3b6fd4}h2{margin-top:28px;border-bottom:1px solid #ddd}
-h3{font-size:15px;margin:16px 0 4px}table{border-collapse:collapse;margin:8px 0}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f2f5fb}
-code{background:#f4f4f4;padding:0 3px}li{margin:2px 0}ul{margin:4px 0 8px}
-.mark{font-weight:bold;display:inline-block;width:1.1em}.ok{color:#2e9d5b}.ko{color:#d24c3f}.skip{color:#888}
-"""
-
-
-def html(blocks: list[Block]) -> str:
-    out = []
-    for b in blocks:
-        if b.kind in ("h1", "h2", "h3", "h4"):
-            anchor = escape(b.text.lower().replace(" ", "-"))[:60]
-            out.append(f'<{b.kind} id="{anchor}">{_inline(b.text)}</{b.kind}>')
-        elif b.kind == "p":
-            out.append(f"<p>{_inline(b.text)}</p>")
-        elif b.kind == "list":
-            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b.items) + "</ul>")
-        elif b.kind == "table":
-            head = "".join(f"<th>{_inline(h)}</th>" for h in b.header)
-            rows = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>" for row in b.rows)
-            out.append(f"<table><tr>{head}</tr>{rows}</table>")
-        elif b.kind == "svg":
-            out.append(f"<figure>{b.text}</figure>")
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>LibreTime Push Functionality Verification</title>"
-        f"<style>{CSS}</style></head><body>" + "\n".join(out) + "</body></html>\n"
-    )
-
-
-def write(results: Path, out: Path) -> tuple[Path, Path]:
-    run = load_run(results)
-    blocks = document(run, datetime.now(UTC))
+def _save(blocks: list[Block], out: Path) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     md_path, html_path = out / "verification-report.md", out / "verification-report.html"
     md_path.write_text(markdown(blocks), encoding="utf-8")
     html_path.write_text(html(blocks), encoding="utf-8")
     return md_path, html_path
+
+
+def write(results: Path, out: Path) -> tuple[Path, Path]:
+    """The report of a scenario run, with the last schedule check saved in ``out`` if there is one."""
+    run = load_run(results)
+    return _save(document(run, datetime.now(UTC), schedule_check.load(out)), out)
+
+
+def write_schedule_check(out: Path) -> tuple[Path, Path]:
+    """After ``check``: the scenario run's report with the new section, or the section alone."""
+    results = out / "allure-results"
+    if results.is_dir() and any(results.glob("*-result.json")):
+        return write(results, out)
+    schedule = schedule_check.load(out)
+    generated = datetime.now(UTC)
+    blocks = [
+        Block("h1", TITLE),
+        Block("p", f"**Generated:** {generated:%Y-%m-%d %H:%M:%S} UTC · schedule check only (no scenario run here)"),
+    ]
+    if schedule is not None:
+        blocks += schedule_check.blocks(schedule)
+    return _save(blocks, out)
