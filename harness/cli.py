@@ -502,6 +502,9 @@ def parser() -> argparse.ArgumentParser:
     cl.add_argument("--out", default=str(DEFAULT_OUT), help="the run's output folder (default: ./reports/out)")
     cl.add_argument("--ledger", help="the ledger file (default: OUT/live-ledger.jsonl)")
     cl.set_defaults(func=cleanup)
+    from .station.command import add_parser as add_check
+
+    add_check(sub)
     s = sub.add_parser("serve", help="run both stubs for manual use and print their URLs")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--libretime-port", type=int, default=8080)
@@ -532,6 +535,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing left to say, and nowhere to say it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return FAILED
     except Exception as exc:
         if args.debug:
             raise

@@ -9,6 +9,7 @@ overbooked, nothing clamped at the instance end), and the hard start where Libre
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from ..expect import ExpectationFailed, subset_diff
 from ..report import Recorder
 from ..targets import Target
 from .common import duration, instant, iso_z, read_json
+from .log_comparison import actual_from_rows, compare, expected_from_log
 
 
 @dataclass
@@ -137,32 +139,35 @@ async def schedule_matches_log(target: Target, log_id: Any, rec: Recorder, *, ha
     """LibreTime holds exactly the log's entries at their UTC instants with their media, and each
     row as a correct client writes it (see the module's description); hard starts where readable."""
     log = await read_json(target.librelog, f"/logs/{log_id}")
-    tz = ZoneInfo(log["timezone"])
-    day = date.fromisoformat(log["date"])
-    expected = []
-    for e in log["entries"]:
-        clock = time.fromisoformat(e["start"]).replace(fold=e.get("fold", 0))
-        expected.append((iso_z(datetime.combine(day, clock, tzinfo=tz)), e["libretime_id"], bool(e["hard_start"])))
     snap = await snapshot(target, log["date"], log["timezone"], rec)
     if hard_start and snap.hard_start is None:
         raise HarnessError("hard_start can only be compared where LibreTime has the integration read side")
     # Only the integration extension stores a hard start: compare it where LibreLog writes through it.
     flavor = (await read_json(target.librelog, "/sync/libretime/config")).get("flavor")
     readable = snap.hard_start is not None and (hard_start or flavor == "integration")
-    actual = [(r["starts_at"], r["file"], (snap.hard_start or {}).get(r["id"], False)) for r in snap.rows]
-    width = 3 if readable else 2
-    want = sorted(x[:width] for x in expected)
-    got = sorted(x[:width] for x in actual)
-    missing = [x for x in want if x not in got]
-    extra = [x for x in got if x not in want]
-    header = ["UTC start", "media id", "hard_start"][:width]
-    if missing or extra:
-        rec.table("Expected (log) but missing in LibreTime", header, missing)
-        rec.table("In LibreTime but not in the log", header, extra)
+    expected = expected_from_log(log)
+    differences = compare(expected, actual_from_rows(snap.rows, snap.hard_start if readable else None))
+    if differences:
+        rec.table(
+            f"Log {log_id} against LibreTime's schedule of {log['date']}: differences",
+            ["kind", "UTC instant", "log media", "LibreTime media", "row id", "what"],
+            [
+                [
+                    d.kind,
+                    iso_z(d.at),
+                    d.expected.media if d.expected else "",
+                    d.actual.media if d.actual else "",
+                    d.actual.row_id if d.actual else "",
+                    d.text,
+                ]
+                for d in differences
+            ],
+        )
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(d.kind for d in differences).items()))
         raise ExpectationFailed(
-            f"LibreTime's schedule for {log['date']} differs from log {log_id}: {len(missing)} missing"
-            f" (first: {missing[:3]}), {len(extra)} extra (first: {extra[:3]});"
-            f" log has {len(want)}, LibreTime {len(got)}"
+            f"LibreTime's schedule for {log['date']} differs from log {log_id}: {counts}"
+            f" (first: {'; '.join(d.text for d in differences[:3])}); log has {len(expected)}, LibreTime"
+            f" {len(snap.rows)}"
         )
     files = await _rows_by_id(target, "files", {r["file"] for r in snap.rows if r.get("file") is not None})
     instances = await _rows_by_id(target, "show-instances", {r["instance"] for r in snap.rows if r.get("instance")})

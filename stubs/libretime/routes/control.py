@@ -125,6 +125,15 @@ async def state(request: web.Request) -> web.StreamResponse:
     return json_response(dump)
 
 
+async def forget_file(request: web.Request) -> web.StreamResponse:
+    """Remove a file row outright, rows that play it untouched: what a database edit or a lost
+    import does, and LibreTime's own API never does (its DELETE keeps scheduled files)."""
+    raw = request.match_info["id"]
+    if not raw.isdigit() or request.app[STORE].files.delete(int(raw)) is None:
+        raise ControlError(404, f"no file {raw}", {"id": ["No such file."]})
+    return web.Response(status=204)
+
+
 async def save_state(request: web.Request) -> web.StreamResponse:
     path = request.app[CONFIG].state_file
     if path is None:
@@ -174,5 +183,6 @@ def add_routes(app: web.Application) -> None:
     r.add_get(f"{BASE}/state", state)
     r.add_post(f"{BASE}/state/save", save_state)
     r.add_post(f"{BASE}/playout", simulate_playout)
+    r.add_delete(f"{BASE}/files/{{id}}", forget_file)
     r.add_post(f"{BASE}/tamper", set_tamper)
     r.add_delete(f"{BASE}/tamper", clear_tamper)

@@ -1,0 +1,122 @@
+"""The schedule check against the real LibreTime (``../shared/tools/real-libretime``).
+
+Our LibreLog in the ``v2`` flavour publishes two far-future days to the real LibreTime; one stays
+clean and must give no finding, the other is broken through the stock v2 API and must give
+exactly the findings made. The station is fingerprinted before and compared after: the check
+only read, and the test's own rows are gone (its files hidden: LibreTime never deletes them).
+
+Runs when ``REAL_LIBRETIME_URL`` and ``REAL_LIBRETIME_API_KEY`` are set (``scripts/live-ci.sh``
+sets them after starting the real LibreTime); skipped with that reason otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from harness.fingerprint import differences, take
+from harness.provision import file_body
+from harness.station.check import Options, check
+from harness.station.source import open_station
+from harness.targets import LiveConfig
+from stubs.librelog import run_librelog
+
+from .conftest import librelog_settings_for
+from .station_day import HARD_AT, OWN_FILE_AT, PLAIN_AT, StationDay
+
+URL, KEY = os.environ.get("REAL_LIBRETIME_URL"), os.environ.get("REAL_LIBRETIME_API_KEY")
+pytestmark = pytest.mark.skipif(
+    not (URL and KEY), reason="no real LibreTime: REAL_LIBRETIME_URL and REAL_LIBRETIME_API_KEY are not set"
+)
+CLEAN, BROKEN = date(2098, 6, 1), date(2098, 6, 2)
+TZ = "Europe/Berlin"
+MINUTE = timedelta(minutes=1)
+
+
+def _window() -> tuple[datetime, datetime]:
+    zone = ZoneInfo(TZ)
+    start = datetime.combine(CLEAN - timedelta(days=1), time(0), tzinfo=zone)
+    return start, datetime.combine(BROKEN + timedelta(days=2), time(0), tzinfo=zone)
+
+
+@pytest.fixture
+async def days(tmp_path: Path) -> AsyncIterator[tuple[StationDay, StationDay, LiveConfig]]:
+    assert URL and KEY
+    with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as sync:
+        before = take(sync, _window())
+    settings = librelog_settings_for(URL, tmp_path, flavor="v2", api_key=KEY, timeout_s=30.0)
+    async with (
+        run_librelog(settings) as librelog,
+        httpx.AsyncClient(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as lt,
+        httpx.AsyncClient(base_url=librelog.base_url, timeout=300) as ll,
+    ):
+        clean, broken = StationDay(lt, ll, CLEAN, TZ), StationDay(lt, ll, BROKEN, TZ)
+        config = LiveConfig(librelog.base_url, URL, KEY, None, CLEAN, allow_destructive=False)
+        try:
+            yield clean, broken, config
+        finally:
+            for day in (clean, broken):
+                await day.cleanup()
+    with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as sync:
+        after = take(sync, _window())
+    assert differences(before, after) == [], "the station changed outside what the test created"
+
+
+async def test_a_clean_day_and_a_broken_day_on_the_real_libretime(
+    days: tuple[StationDay, StationDay, LiveConfig],
+) -> None:
+    clean, broken, config = days
+    await clean.publish()
+    await broken.publish()
+    # Broken through the stock v2 API, each on its own row.
+    await broken.split(50)  # unexpected_entry
+    await broken.move(HARD_AT, timedelta(seconds=1))  # hard_start_missed
+    await broken.move(250, timedelta(seconds=1))  # wrong_time
+    await broken.replace_row(PLAIN_AT, fade_in=None)  # null_fade
+    await broken.stretch(350, timedelta(seconds=-10))  # gap
+    await broken.stretch(400, timedelta(seconds=10))  # overlap
+    await broken.delete_row(450)  # missing_entry, the row before stretched over its time
+    await broken.stretch(449, 3 * MINUTE)
+    await broken.replace_row(460, cue_out="00:00:00")  # empty_cue
+    await broken.end_instance_early(3 * MINUTE)  # overbooked (the last row)
+    await broken.patch_own_file(hidden=True, import_status=1, exists=False)  # file_hidden, _not_ready, _not_on_disk
+    other = await broken.lt.post("/api/v2/files", json=file_body({"length": "00:03:00"}))
+    broken.files["other"] = other.json()["id"]  # hidden again by the cleanup
+    await broken.replace_row(120, file=broken.files["other"])  # wrong_media
+    await broken.edit_hour(7)  # edited_since_publish
+
+    async with open_station(config) as station:
+        result = await check(station, Options(first=CLEAN, last=BROKEN, timezone=TZ))
+    assert result.error is None
+    first, second = result.days
+    assert (first.published, first.rows, first.findings) == (True, 480, [])
+    found = Counter(f.kind.value for f in second.findings)
+    assert found == Counter(
+        {
+            "unexpected_entry": 1,
+            "hard_start_missed": 1,
+            "wrong_time": 1,
+            "null_fade": 1,
+            "gap": 1,
+            "overlap": 1,
+            "missing_entry": 1,
+            "empty_cue": 1,
+            "overbooked": 1,
+            "file_hidden": 1,
+            "file_not_ready": 1,
+            "file_not_on_disk": 1,
+            "wrong_media": 1,
+            "edited_since_publish": 1,
+        }
+    ), [f.message for f in second.findings]
+    own = [f for f in second.findings if f.kind.value.startswith("file_")]
+    assert {f.row_id for f in own} == {(await broken.row(OWN_FILE_AT))["id"]}
+    # One read per day and four per run, whatever the row count.
+    assert result.requests == 4 + 2 * 2
