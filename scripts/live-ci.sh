@@ -6,7 +6,8 @@
 #   2. The real upstream LibreTime (../shared/tools/real-libretime: its API on its own PostgreSQL)
 #      with our LibreLog in the v2 flavour pointed at it: the live-safe scenarios in the sandbox,
 #      the station fingerprinted before and after. Reports in reports/out/live/.
-# Both must pass. A system that cannot be had here is reported as SKIPPED with the reason.
+#   3. The schedule check against the same real LibreTime (tests/test_station_check_real.py).
+# All must pass. A system that cannot be had here is reported as SKIPPED with the reason.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -79,4 +80,10 @@ if wait_for "http://127.0.0.1:$PORT/health" "LibreLog (v2 flavour)"; then
 else
   tail -20 "$WORK/librelog.log"; status=1
 fi
+
+# 3. The schedule check (librelog-verify check) on the real LibreTime: a clean published day and a
+#    broken one, the station fingerprinted before and after.
+log "schedule check: the real LibreTime $LIBRETIME_URL"
+REAL_LIBRETIME_URL="$LIBRETIME_URL" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
+  "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_station_check_real.py || status=1
 exit "$status"
