@@ -11,7 +11,10 @@ sets them after starting the real LibreTime); skipped with that reason otherwise
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
@@ -20,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from junitparser import JUnitXml
+from prometheus_client.parser import text_string_to_metric_families
 
 from harness.fingerprint import differences, take
 from harness.provision import file_body
@@ -70,7 +75,7 @@ async def days(tmp_path: Path) -> AsyncIterator[tuple[StationDay, StationDay, Li
 
 
 async def test_a_clean_day_and_a_broken_day_on_the_real_libretime(
-    days: tuple[StationDay, StationDay, LiveConfig],
+    days: tuple[StationDay, StationDay, LiveConfig], tmp_path: Path
 ) -> None:
     clean, broken, config = days
     await clean.publish()
@@ -120,3 +125,41 @@ async def test_a_clean_day_and_a_broken_day_on_the_real_libretime(
     assert {f.row_id for f in own} == {(await broken.row(OWN_FILE_AT))["id"]}
     # One read per day and four per run, whatever the row count.
     assert result.requests == 4 + 2 * 2
+    await _the_command_in_every_format(config, tmp_path, found)
+
+
+async def _the_command_in_every_format(config: LiveConfig, tmp_path: Path, found: Counter[str]) -> None:
+    """``librelog-verify check`` as a user runs it, each format read back with its own parser."""
+    env = {
+        **os.environ,
+        "LIBRELOG_URL": config.librelog_url,
+        "LIBRETIME_URL": config.libretime_url,
+        "LIBRETIME_API_KEY": config.api_key,
+        "LIBRELOG_API_TOKEN": "",
+    }
+    outputs = {}
+    for fmt in ("table", "json", "junit", "prometheus"):
+        target = tmp_path / f"check.{fmt}"
+        command = ["-m", "harness.cli", "check", "--from", str(CLEAN), "--to", str(BROKEN), "--timezone", TZ]
+        command += ["--format", fmt, "--output", str(target), "--out", str(tmp_path / "out")]
+        # Our LibreLog serves from this event loop: wait for the command without blocking it.
+        proc = await asyncio.create_subprocess_exec(sys.executable, *command, env=env, stderr=asyncio.subprocess.PIPE)
+        _, err = await proc.communicate()
+        assert proc.returncode == 1, err.decode()
+        outputs[fmt] = target.read_text()
+    doc = json.loads(outputs["json"])
+    assert Counter(f["kind"] for d in doc["days"] for f in d["findings"]) == found
+    warnings = found["edited_since_publish"]
+    assert f"FAILED: {sum(found.values()) - warnings} error(s), {warnings} warning(s) over 2 day(s)" in outputs["table"]
+    (suite,) = list(JUnitXml.fromstring(outputs["junit"]))
+    failed = {c.name for c in suite if c.classname == f"day.{BROKEN}" and c.result}
+    assert failed == {"schedule equals the published log", "schedule is playable", "scheduled files are ready"}
+    samples = {
+        s.labels.get("kind", s.name): s.value
+        for family in text_string_to_metric_families(outputs["prometheus"])
+        for s in family.samples
+    }
+    assert samples["null_fade"] == 1 and samples["librelog_check_up"] == 1
+    report = (tmp_path / "out" / "verification-report.html").read_text()
+    assert report.count("<svg") == 2 and "Schedule check" in report
+    assert config.api_key not in "".join(outputs.values()) + report
