@@ -179,3 +179,18 @@ def test_relative_days_resolve_in_the_station_zone(
 
     tomorrow = datetime.now(ZoneInfo(TZ)).date() + timedelta(days=1)
     assert doc["from"] == doc["to"] == tomorrow.isoformat()
+
+
+def test_a_refused_librelog_token_is_exit_2_and_still_written(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("LIBRELOG_API_TOKEN", "not-the-token-0000")
+    target = tmp_path / "librelog.prom"
+    args = ["check", "--from", str(CLEAN), "--format", "prometheus", "--output", str(target), "--no-report"]
+    assert main(args) == 2
+    samples = {s.name: s.value for f in text_string_to_metric_families(target.read_text()) for s in f.samples}
+    assert samples["librelog_check_up"] == 0 and samples["librelog_check_days_checked"] == 0
+    assert "INCOMPLETE" in capsys.readouterr().out
+    assert main(["check", "--from", str(CLEAN), "--no-report"]) == 2
+    out = capsys.readouterr().out
+    assert "COULD NOT CHECK: LibreLog at" in out and "answered GET /sync/libretime/config with 401" in out

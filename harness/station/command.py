@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 from ..errors import ConfigError
 from ..targets import LiveConfig, environment
 from .check import Options, check
+from .findings import Finding, Kind
 from .formats import FORMATS, render
 from .result import CheckResult
-from .source import open_station
+from .source import CannotCheck, open_station
 
 MAX_DAYS = 366
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
@@ -85,7 +86,10 @@ def _write(path: Path, text: str) -> None:
 async def _run(config: LiveConfig, span: Span, args: argparse.Namespace) -> CheckResult:
     async with open_station(config) as station:
         # The span needs the station's "today", so LibreLog's zone is read first (one more GET).
-        tz_name = args.timezone or (await station.librelog_config()).get("station_timezone")
+        try:
+            tz_name = args.timezone or (await station.librelog_config()).get("station_timezone")
+        except CannotCheck as exc:
+            return _could_not_start(span, exc, station.requests)
         if not tz_name:
             raise ConfigError("LibreLog does not say its station time zone: pass --timezone")
         try:
@@ -102,6 +106,15 @@ async def _run(config: LiveConfig, span: Span, args: argparse.Namespace) -> Chec
             station=args.station,
         )
         return await check(station, options, datetime.now(UTC))
+
+
+def _could_not_start(span: Span, exc: CannotCheck, requests: int) -> CheckResult:
+    """LibreLog did not answer before the days were known: a result that says so (exit 2)."""
+    first, last = span.resolve(datetime.now(UTC).date())
+    result = CheckResult(datetime.now(UTC), first, last, None, error=str(exc), requests=requests)
+    if exc.libretime:
+        result.findings.append(Finding(Kind.LIBRETIME_UNREACHABLE, f"the check could not read LibreTime: {exc}"))
+    return result
 
 
 def main(args: argparse.Namespace) -> int:
