@@ -121,3 +121,121 @@ async def test_no_url_is_not_configured_for_requests_and_streams(tmp_path: Path)
         assert caught.value.upstream is not None
         assert (caught.value.upstream.method, caught.value.upstream.path) == ("GET", path)
     await client.aclose()
+
+
+async def test_every_request_asks_for_json_with_the_key(tmp_path: Path) -> None:
+    client, seen = client_for(tmp_path, [httpx.Response(200, json={})])
+    await client.request("GET", "/api/v2/version")
+    assert (seen[0].headers["Accept"], seen[0].headers["Authorization"]) == ("application/json", f"Api-Key {KEY}")
+    await client.aclose()
+
+
+@pytest.mark.parametrize(
+    ("body", "what", "kept"),
+    [
+        (f"{{not json {KEY}", "with malformed JSON", "{not json [REDACTED]"),
+        (f'["{KEY}"]', "with an unexpected list", '["[REDACTED]"]'),
+    ],
+)
+async def test_a_body_of_the_wrong_kind_keeps_the_request_facts(
+    tmp_path: Path, body: str, what: str, kept: str
+) -> None:
+    client, _seen = client_for(tmp_path, [httpx.Response(200, text=body)])
+    response = await client.request("GET", "/api/v2/files/4")
+    with pytest.raises(LibreTimeBadResponse) as caught:
+        client.json_of(response, shape=dict)
+    assert caught.value.message.startswith(f"LibreTime answered GET /api/v2/files/4 {what}")
+    assert caught.value.upstream is not None
+    assert caught.value.upstream.as_dict() == {
+        "method": "GET",
+        "path": "/api/v2/files/4",
+        "status": 200,
+        "body": kept,  # the key never travels in an error
+        "attempts": 1,
+    }
+    await client.aclose()
+
+
+def _raising(exc: Exception) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize(
+    ("exc", "message"),
+    [
+        (httpx.ReadTimeout("slow"), "LibreTime did not answer POST /api/v2/shows within 1 s (ReadTimeout)"),
+        (httpx.ConnectError("refused here"), "Cannot reach LibreTime at http://libretime.test: refused here"),
+        (httpx.ReadError(""), "Cannot reach LibreTime at http://libretime.test: ReadError"),
+    ],
+)
+async def test_transport_failures_say_what_and_keep_the_attempts(
+    tmp_path: Path, exc: Exception, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    config = librelog_settings_for("http://libretime.test", tmp_path, api_key=KEY, retries=2, timeout_s=1.0)
+    client = LibreTimeClient(config, transport=_raising(exc))
+    with pytest.raises(LibreTimeError) as caught:
+        await client.request("POST", "/api/v2/shows")
+    assert caught.value.message == message
+    assert caught.value.upstream is not None
+    assert caught.value.upstream.as_dict() == {
+        "method": "POST",
+        "path": "/api/v2/shows",
+        "status": None,
+        "body": None,
+        "attempts": 3,
+    }
+    assert len(slept) == 2  # a pause between tries, none after the last
+    await client.aclose()
+
+
+async def test_a_retry_waits_as_long_as_retry_after_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    answers = [httpx.Response(503, headers={"Retry-After": "3"}), httpx.Response(200, json={})]
+    client, seen = client_for(tmp_path, answers, backoff_cap_s=10.0)
+    await client.request("GET", "/api/v2/version")
+    assert (len(seen), slept) == (2, [3.0])
+    await client.aclose()
+
+
+async def test_the_pool_bounds_connections_to_libretime(tmp_path: Path) -> None:
+    # At most 20 requests at once, and no more than 10 idle connections kept afterwards.
+    open_now = peak = 0
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal open_now, peak
+        open_now += 1
+        peak = max(peak, open_now)
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                await asyncio.sleep(0.05)
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            open_now -= 1
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    client = LibreTimeClient(librelog_settings_for(url, tmp_path, api_key=KEY))
+    async with server:
+        await asyncio.gather(*(client.request("GET", "/api/v2/version") for _ in range(25)))
+        await asyncio.sleep(0.1)
+        kept = open_now
+        await client.aclose()
+    assert (peak, kept) == (20, 10)

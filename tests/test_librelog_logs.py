@@ -350,3 +350,39 @@ async def test_a_log_reads_back_with_every_field(ll: httpx.AsyncClient, client: 
     assert stored["created_at"].endswith("Z")
     [entry] = stored["entries"]
     assert (entry["type"], entry["libretime_id"]) == ("MUS", 999)  # no type given, none from a track: music
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            {"timezone": "Mars/Base"},
+            [
+                ("date", "Required: a date YYYY-MM-DD."),
+                ("timezone", "Unknown IANA time zone 'Mars/Base'."),
+                ("entries", "Required: a list of entries."),
+            ],
+        ),
+        ({"date": DAY, "timezone": 5, "entries": []}, [("timezone", "Unknown IANA time zone 5.")]),
+        ({"date": DAY, "station": "  ", "entries": []}, [("station", "Must be a non-empty string.")]),
+        ({"date": DAY, "station": 5, "entries": []}, [("station", "Must be a non-empty string.")]),
+    ],
+)
+async def test_a_bad_log_header_names_each_problem_in_words(
+    ll: httpx.AsyncClient, body: dict, expected: list[tuple[str, str]]
+) -> None:
+    response = await ll.post("/logs", json=body)
+    assert response.status_code == 400
+    assert [(e["field"], e["message"]) for e in response.json()["details"]["errors"]] == expected
+
+
+async def test_a_second_log_for_the_day_names_the_first(ll: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await synced(ll, client)
+    first = (await ll.post("/logs", json=day_log())).json()
+    again = await ll.post("/logs", json=day_log())
+    assert again.status_code == 409
+    assert again.json() == {
+        "error": "conflict",
+        "message": f"Station 'main' already has log {first['id']} for {DAY}.",
+        "details": {"log_id": first["id"]},
+    }
