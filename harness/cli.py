@@ -502,9 +502,11 @@ def parser() -> argparse.ArgumentParser:
     cl.add_argument("--out", default=str(DEFAULT_OUT), help="the run's output folder (default: ./reports/out)")
     cl.add_argument("--ledger", help="the ledger file (default: OUT/live-ledger.jsonl)")
     cl.set_defaults(func=cleanup)
+    from .drift.command import add_parser as add_drift
     from .station.command import add_parser as add_check
 
     add_check(sub)
+    add_drift(sub)
     s = sub.add_parser("serve", help="run both stubs for manual use and print their URLs")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--libretime-port", type=int, default=8080)

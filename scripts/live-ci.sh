@@ -7,6 +7,7 @@
 #      with our LibreLog in the v2 flavour pointed at it: the live-safe scenarios in the sandbox,
 #      the station fingerprinted before and after. Reports in reports/out/live/.
 #   3. The schedule check against the same real LibreTime (tests/test_station_check_real.py).
+#   4. The drift check: the stub against the same real LibreTime, zero difference on the contract.
 # All must pass. A system that cannot be had here is reported as SKIPPED with the reason.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -86,4 +87,13 @@ fi
 log "schedule check: the real LibreTime $LIBRETIME_URL"
 REAL_LIBRETIME_URL="$LIBRETIME_URL" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
   "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_station_check_real.py || status=1
+
+# 4. The stub proved against the real LibreTime: zero difference on the contract (librelog-verify
+#    drift), the table and JSON in reports/out/drift.json, the station unchanged after the probes.
+log "drift: the LibreTime stub against the real LibreTime $LIBRETIME_URL"
+LIBRETIME_API_KEY="$LIBRETIME_API_KEY" "$LV" drift --libretime "$LIBRETIME_URL" --basic "${REAL_LIBRETIME_BASIC:-}" \
+  --output reports/out/drift.json || status=1
+REAL_LIBRETIME_URL="$LIBRETIME_URL" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
+  REAL_LIBRETIME_BASIC="${REAL_LIBRETIME_BASIC:-}" \
+  "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_drift_real.py || status=1
 exit "$status"

@@ -49,7 +49,8 @@ FILES = Resource(
     create="File",
     update="File",
     fks={"library": "libraries"},
-    defaults={"import_status": 1, "exists": True, "hidden": False, "scheduled": False, "part_of_list": False},
+    # The model's own defaults; exists, hidden, scheduled and part_of_list stay null unless given.
+    defaults={"import_status": 1},
     filters=("md5", "genre"),
 )
 LIBRARIES = Resource(
@@ -82,7 +83,7 @@ SHOW_INSTANCES = Resource(
     create="ShowInstance",
     update="ShowInstance",
     fks={"show": "shows", "instance": "show_instances", "record_file": "files"},
-    defaults={"rebroadcast": 0, "record_enabled": 0},
+    defaults={"record_enabled": 0},
 )
 SCHEDULE = Resource(
     path="schedule",

@@ -151,7 +151,8 @@ def validate(
             continue
         if name not in data:
             if form and spec.kind == "bool" and not partial:
-                clean[name] = False  # DRF: an omitted HTML checkbox means False
+                # DRF: an omitted HTML checkbox means False, or null where the field allows it.
+                clean[name] = None if spec.nullable else False
             elif spec.required and not partial:
                 errors[name] = [REQUIRED]
             continue

@@ -9,16 +9,33 @@ from aiohttp import web
 
 from ..appkeys import CONFIG
 from ..auth import authenticate_legacy, authenticate_v2
-from ..errors import LegacyError, method_not_allowed
+from ..errors import LegacyError, StubError, method_not_allowed
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Gate = Literal["v2", "public", "legacy", "none"]
 
 
+# DRF lists a view's methods in Django's http_method_names order, HEAD beside GET.
+_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
 def endpoint(methods: dict[str, Handler], gate: Gate = "v2") -> Handler:
-    allowed = ", ".join(sorted({*methods, "OPTIONS"} | ({"HEAD"} if "GET" in methods else set())))
+    offered = {*methods, "OPTIONS"} | ({"HEAD"} if "GET" in methods else set())
+    allowed = ", ".join(m for m in _ORDER if m in offered)
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
+        if gate == "legacy":
+            return await _handle(request)
+        # Every response a DRF view renders (errors included) carries Allow; a crash does not.
+        try:
+            response = await _handle(request)
+        except StubError as exc:
+            response = exc.response()
+        if response.status != 500:
+            response.headers["Allow"] = allowed
+        return response
+
+    async def _handle(request: web.Request) -> web.StreamResponse:
         config = request.app[CONFIG]
         if gate in ("v2", "public"):
             authenticate_v2(request, config, public=gate == "public")

@@ -29,11 +29,12 @@ API = "/api/v2"
 
 
 def _lookup(store: Store, resource: Resource, raw_id: str) -> Row:
-    """DRF get_object: a non-integer id is a 404 like an unknown one."""
+    """DRF get_object: an unknown id names the model; one that is not an integer is Django's
+    ValueError, which get_object_or_404 turns into a bare "Not found."."""
     try:
         row = store[resource.table].get(int(raw_id))
     except ValueError:
-        row = None
+        raise DRFError(404, {"detail": "Not found."}) from None
     if row is None:
         raise not_found(resource.model)
     return row
@@ -168,8 +169,6 @@ def _viewset(resource: Resource) -> tuple[Handler, Handler]:
         clean = validate(body.data, resource.update_fields, partial=partial, exists=store.exists, form=body.form)
         _check_unique(store, resource, clean, row["id"])
         store[resource.table].update(row, clean)
-        if resource is FILES:
-            row["updated_at"] = datetime.now(UTC)
         if resource is SCHEDULE and "starts_at" in clean:
             raise upstream_500()  # upstream saves the change, then fails rendering the response
         return json_response(render(resource, row, store))
@@ -191,6 +190,8 @@ def _render_write(resource: Resource, row: Row, store: Store) -> dict[str, Any]:
     if resource is SCHEDULE:
         out["ends_at"] = timeconv.format_datetime(row.get("ends_at"))
         out["cue_out"] = timeconv.format_duration(row.get("cue_out"))
+        # ...and keep its field order (the model's), not the read serializer's.
+        out = {name: out[name] for name in resource.create_fields if name in out} | out
     return out
 
 
@@ -200,13 +201,10 @@ def _delete(store: Store, resource: Resource, row: Row) -> None:
         now = datetime.now(UTC)
         if any(s.get("file") == row["id"] and s["ends_at"] > now for s in store.schedule.rows.values()):
             raise DRFError(409, {"detail": "file is scheduled in the future"})
-        for sid in [sid for sid, s in store.schedule.rows.items() if s.get("file") == row["id"]]:
-            store.schedule.delete(sid)
-        for history in store.history.rows.values():
-            if history.get("file") == row["id"]:
-                history["file"] = None
+        # Upstream's perform_destroy removes the stored bytes and returns: the row stays.
         if row.get("filepath"):
             store.blobs.pop(row["filepath"], None)
+        return
     elif resource is LIBRARIES:
         if any(f.get("library") == row["id"] for f in store.files.rows.values()):
             raise upstream_500()  # ProtectedError/IntegrityError upstream
@@ -273,6 +271,8 @@ async def api_schema(request: web.Request) -> web.StreamResponse:
 async def download(request: web.Request) -> web.StreamResponse:
     """The API only names the file; nginx (when in front) serves the bytes."""
     row = _lookup(request.app[STORE], FILES, request.match_info["id"])
+    if row.get("filepath") is None:
+        raise upstream_500()  # os.path.join("/api/_media", None) raises upstream
     response = web.Response(status=200, body=b"", content_type="text/html", charset="utf-8")
     response.headers["X-Accel-Redirect"] = media.accel_redirect_uri(row.get("filepath") or "")
     return response

@@ -1,0 +1,1 @@
+"""``librelog-verify drift``: the LibreTime stub proved against a real LibreTime."""

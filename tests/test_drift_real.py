@@ -1,0 +1,48 @@
+"""``librelog-verify drift`` against the real LibreTime (``../shared/tools/real-libretime``): no
+difference on the routes the contract covers, and the station as it was, but for the hidden test
+files LibreTime never deletes.
+
+Runs when ``REAL_LIBRETIME_URL`` and ``REAL_LIBRETIME_API_KEY`` are set (``scripts/live-ci.sh``
+sets them, and ``REAL_LIBRETIME_BASIC`` for the HTTP Basic probes); skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.cli import main
+from harness.drift.capture import DAY
+from harness.fingerprint import differences, take
+
+URL, KEY = os.environ.get("REAL_LIBRETIME_URL"), os.environ.get("REAL_LIBRETIME_API_KEY")
+BASIC = os.environ.get("REAL_LIBRETIME_BASIC")
+pytestmark = pytest.mark.skipif(
+    not (URL and KEY), reason="no real LibreTime: REAL_LIBRETIME_URL and REAL_LIBRETIME_API_KEY are not set"
+)
+
+
+def test_no_drift_on_the_contract_and_the_station_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert URL and KEY
+    window = (
+        datetime.combine(DAY - timedelta(days=2), time(0), UTC),
+        datetime.combine(DAY + timedelta(days=2), time(0), UTC),
+    )
+    with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as http:
+        before = take(http, window)
+    out = tmp_path / "drift.json"
+    args = ["drift", "--libretime", URL, "--api-key", KEY, "--output", str(out)]
+    code = main([*args, "--basic", BASIC] if BASIC else args)
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    doc = json.loads(out.read_text())
+    assert (doc["summary"]["differences"], doc["summary"]["failed"]) == (0, 0)
+    assert doc["summary"]["probes"] >= 90 and doc["summary"]["outside_contract"]["probes"] > 0
+    with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as http:
+        assert differences(before, take(http, window)) == []
+    assert KEY not in printed + out.read_text()
