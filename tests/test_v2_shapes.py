@@ -204,9 +204,12 @@ async def test_creates_accept_json_form_and_multipart(client: httpx.AsyncClient)
     as_multipart = await client.post(
         "/api/v2/shows",
         data={"name": "Multipart Show"},
-        files={"image": ("x.txt", b"", "text/plain")},
+        files={"other": ("x.txt", b"", "text/plain")},
     )
     assert [as_json.status_code, as_form.status_code, as_multipart.status_code] == [201, 201, 201]
+    # A file part for a plain field is that field's value, and not a string (the real LibreTime).
+    image = await client.post("/api/v2/shows", data={"name": "Image"}, files={"image": ("x.txt", b"", "text/plain")})
+    assert (image.status_code, image.json()) == (400, {"image": ["Not a valid string."]})
     names = sorted(s["name"] for s in (await client.get("/api/v2/shows")).json())
     assert names == ["Form Show", "Json Show", "Multipart Show"]
     # An omitted HTML checkbox is False, as in DRF.
@@ -331,3 +334,75 @@ async def test_schedule_list_never_serves_a_stale_rendering(client: httpx.AsyncC
     assert (await listed(2))["broadcasted"] == 1
     await client.delete("/api/v2/schedule/2")
     assert [r["id"] for r in (await client.get("/api/v2/schedule")).json()] == [1, 3]
+
+
+# --- what the real LibreTime showed `librelog-verify drift` (the stub matches it) ------------
+
+
+async def test_a_minimal_file_leaves_its_flags_null_and_a_patch_leaves_updated_at(client: httpx.AsyncClient) -> None:
+    created = await client.post(
+        "/api/v2/files", json={"name": "a.wav", "mime": "audio/x-wav", "size": 1, "accessed": 0}
+    )
+    row = created.json()
+    assert created.status_code == 201
+    assert {k: row[k] for k in ("import_status", "exists", "hidden", "scheduled", "part_of_list", "updated_at")} == {
+        "import_status": 1,
+        "exists": None,
+        "hidden": None,
+        "scheduled": None,
+        "part_of_list": None,
+        "updated_at": None,
+    }
+    patched = (await client.patch(f"/api/v2/files/{row['id']}", json={"track_title": "t"})).json()
+    assert (patched["track_title"], patched["updated_at"]) == ("t", None)
+    form = await client.post(
+        "/api/v2/files", data={"name": "b.wav", "mime": "audio/x-wav", "size": "1", "accessed": "0"}
+    )
+    assert form.status_code == 201 and form.json()["hidden"] is None and form.json()["exists"] is None
+
+
+async def test_a_download_without_a_filepath_is_upstreams_500(client: httpx.AsyncClient) -> None:
+    row = (await client.post("/api/v2/files", json={"name": "a.wav", "mime": "a", "size": 1, "accessed": 0})).json()
+    assert (await client.get(f"/api/v2/files/{row['id']}/download")).status_code == 500
+
+
+async def test_every_drf_answer_says_which_methods_the_route_allows(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    assert (await client.get("/api/v2/files")).headers["Allow"] == "GET, POST, HEAD, OPTIONS"
+    assert (await anon.get("/api/v2/files")).headers["Allow"] == "GET, POST, HEAD, OPTIONS"  # a 403 too
+    assert (await client.get("/api/v2/shows/5")).headers["Allow"] == "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
+    refused = await client.post("/api/v2/version")
+    assert (refused.status_code, refused.headers["Allow"]) == (405, "GET, HEAD, OPTIONS")
+    assert "Allow" not in (await client.get("/api/v2/files/")).headers  # Django's own 404 page
+
+
+async def test_a_schedule_create_answers_in_the_models_field_order(client: httpx.AsyncClient) -> None:
+    await seed(client, {"fixture": "small", "shows": [{"id": 1, **show()}]})
+    await seed(client, {"show_instances": [{"id": 1, **instance(1, "2099-01-01T00:00:00Z", "2099-01-01T01:00:00Z")}]})
+    created = await client.post(
+        "/api/v2/schedule", json=schedule_row(1, 5, "2099-01-01T00:00:00Z", "2099-01-01T00:00:30Z")
+    )
+    assert list(created.json())[:5] == ["id", "starts_at", "ends_at", "length", "fade_in"]
+    read = await client.get(f"/api/v2/schedule/{created.json()['id']}")
+    assert list(read.json())[:3] == ["id", "cue_out", "ends_at"]
+    inst = (await client.get("/api/v2/show-instances/1")).json()
+    assert inst["rebroadcast"] is None
+
+
+async def test_odd_bodies_are_read_as_django_reads_them(client: httpx.AsyncClient) -> None:
+    latin1 = await client.post(
+        "/api/v2/shows",
+        content="name=caf\xe9&linked=false&linkable=false&auto_playlist_enabled=false&auto_playlist_repeat=false"
+        "&override_intro_playlist=false&override_outro_playlist=false".encode("iso-8859-1"),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert (latin1.status_code, latin1.json()["name"]) == (201, "café")
+    part = await client.post(
+        "/api/v2/files",
+        data={"name": "x.wav", "mime": "a", "size": "1", "accessed": "0"},
+        files={"hidden": ("h.txt", b"true", "text/plain")},
+    )
+    assert (part.status_code, part.json()) == (400, {"hidden": ["Must be a valid boolean."]})
+    nul = await client.post("/api/v2/files", json={"name": "x\u0000.wav", "mime": "a", "size": 1, "accessed": 0})
+    assert (nul.status_code, nul.json()) == (400, {"name": ["Null characters are not allowed."]})

@@ -242,7 +242,7 @@ async def _send(http: httpx.AsyncClient, server: Server, request: dict[str, Any]
     elif "data" in request:
         kwargs["data"] = request["data"]
     elif "raw" in request:
-        kwargs["content"] = request["raw"].encode()
+        kwargs["content"] = request["raw"].encode(request.get("encoding", "utf-8"))
     if "files" in request:
         kwargs["files"] = {
             k: (v.get("name", "f.bin"), v.get("content", "").encode(), v.get("type"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -24,6 +26,13 @@ class Body:
     data: Any
     form: bool = False
     files: dict[str, UploadedFile] = field(default_factory=dict)
+
+    def fields(self) -> Any:
+        """The fields with a multipart body's file parts among them, as DRF's request.data has it
+        (a file part sent for a plain field is then refused by that field's validation)."""
+        if not self.files or not isinstance(self.data, Mapping):
+            return self.data
+        return {**self.data, **self.files}
 
     def summary(self) -> Any:
         """What the journal keeps of a parsed multipart body (file bytes become sizes)."""
@@ -58,7 +67,14 @@ async def parse_body(request: web.Request) -> Body:
             body = Body(data=json.loads(raw, parse_constant=_reject_constant) if raw.strip() else {})
         except (ValueError, UnicodeDecodeError) as exc:
             raise drf_detail(400, f"JSON parse error - {exc}") from None
-    elif media_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+    elif media_type == "application/x-www-form-urlencoded":
+        raw = await request.read()
+        try:
+            text = raw.decode()
+        except UnicodeDecodeError:
+            text = raw.decode("iso-8859-1")  # Django's QueryDict falls back to Latin-1
+        body = Body(data=dict(parse_qsl(text, keep_blank_values=True)), form=True)  # last value wins
+    elif media_type == "multipart/form-data":
         try:
             posted = await request.post()
         except (ValueError, HttpProcessingError, UnicodeDecodeError) as exc:

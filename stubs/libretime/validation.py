@@ -68,6 +68,8 @@ def _convert(spec: FieldSpec, value: Any, exists: ExistsFn) -> Any:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise _Invalid("Not a valid string.")
         text = str(value)
+        if "\x00" in text:
+            raise _Invalid("Null characters are not allowed.")
         if spec.max_length is not None and len(text) > spec.max_length:
             raise _Invalid(f"Ensure this field has no more than {spec.max_length} characters.")
         return text

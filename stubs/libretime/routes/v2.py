@@ -138,7 +138,8 @@ def _viewset(resource: Resource) -> tuple[Handler, Handler]:
     async def create(request: web.Request) -> web.StreamResponse:
         store = request.app[STORE]
         body = await parse_body(request)
-        clean = validate(body.data, resource.create_fields, partial=False, exists=store.exists, form=body.form)
+        # DRF's request.data holds a multipart body's file parts beside its fields.
+        clean = validate(body.fields(), resource.create_fields, partial=False, exists=store.exists, form=body.form)
         _check_unique(store, resource, clean, None)
         if resource is LIBRARIES and clean.get("description") is None:
             raise upstream_500()  # NOT NULL column the serializer lets through
@@ -166,7 +167,7 @@ def _viewset(resource: Resource) -> tuple[Handler, Handler]:
         row = _lookup(store, resource, request.match_info["id"])
         body = await parse_body(request)
         partial = request.method == "PATCH"
-        clean = validate(body.data, resource.update_fields, partial=partial, exists=store.exists, form=body.form)
+        clean = validate(body.fields(), resource.update_fields, partial=partial, exists=store.exists, form=body.form)
         _check_unique(store, resource, clean, row["id"])
         store[resource.table].update(row, clean)
         if resource is SCHEDULE and "starts_at" in clean:
