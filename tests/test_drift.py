@@ -118,3 +118,40 @@ def test_the_command_against_a_stub_writes_its_json(tmp_path: Path, capsys: pyte
     doc = json.loads(out.read_text())
     assert doc["summary"]["differences"] == 0 and doc["summary"]["probes"] >= 10
     assert "NO DRIFT" in capsys.readouterr().out
+
+
+def test_the_fuzz_phase_finds_nothing_between_equal_servers_and_keeps_nothing() -> None:
+    import asyncio
+    import threading
+
+    from harness.drift import fuzz
+
+    urls: list[str] = []
+    ready, stop = threading.Event(), threading.Event()
+
+    async def serve() -> None:
+        async with (
+            run_stub(StubConfig(api_key=API_KEY, face="api")) as a,
+            run_stub(StubConfig(api_key=API_KEY, face="api")) as b,
+        ):
+            urls.extend([a.base_url, b.base_url])
+            ready.set()
+            await asyncio.to_thread(stop.wait)
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    ready.wait(10)
+    try:
+        found = fuzz.run(
+            Server("stub", urls[0], API_KEY), Server("libretime", urls[1], API_KEY), 5, 30719, lambda _m: None
+        )
+        assert found == []
+        with httpx.Client(base_url=urls[1], headers=AUTH) as lt:
+            for table in ("schedule", "show-instances", "shows", "playout-history", "libraries", "webstreams"):
+                assert lt.get(f"/api/v2/{table}").json() == [], table
+            assert all(f["hidden"] is True for f in lt.get("/api/v2/files").json())
+            entries = lt.get("/__stub__/journal").json()["requests"]
+            assert {e["method"] for e in entries} >= {"GET", "POST"} and len(entries) > 50
+    finally:
+        stop.set()
+        thread.join(10)

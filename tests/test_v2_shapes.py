@@ -406,3 +406,16 @@ async def test_odd_bodies_are_read_as_django_reads_them(client: httpx.AsyncClien
     assert (part.status_code, part.json()) == (400, {"hidden": ["Must be a valid boolean."]})
     nul = await client.post("/api/v2/files", json={"name": "x\u0000.wav", "mime": "a", "size": 1, "accessed": 0})
     assert (nul.status_code, nul.json()) == (400, {"name": ["Null characters are not allowed."]})
+
+
+async def test_what_postgresql_refuses_is_upstreams_500(client: httpx.AsyncClient) -> None:
+    # An offset PostgreSQL cannot hold (beyond ±15:59), and a track type without its NOT NULL name.
+    assert (
+        await client.get("/api/v2/schedule", params={"starts_after": "2099-01-01T00:00:00-16:34"})
+    ).status_code == 500
+    assert (
+        await client.get("/api/v2/schedule", params={"starts_after": "2099-01-01T00:00:00-15:59"})
+    ).status_code == 200
+    unnamed = await client.post("/api/v2/libraries", json={"code": "X1", "description": ""})
+    assert unnamed.status_code == 500
+    assert (await client.get("/api/v2/libraries")).json() == []

@@ -156,7 +156,7 @@ def rewrite_readme(path: Path, block: str) -> None:
     path.write_text(head + block + tail, encoding="utf-8")
 
 
-async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server]:
+async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server, list[Any]]:
     from stubs.libretime import StubConfig, run_stub
 
     basic = None
@@ -180,16 +180,29 @@ async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server]:
     users = {basic[0]: basic[1]} if basic else {}
     async with run_stub(StubConfig(api_key=key, face="api", users=users)) as running:
         stub = Server("stub", running.base_url, key, basic)
-        return await run(probes, stub, real), real
+        outcomes = await run(probes, stub, real)
+        fuzzed: list[Any] = []
+        if args.fuzz_examples:
+            from . import fuzz
+
+            # Schemathesis drives its requests synchronously: in a thread, while the stub serves here.
+            fuzzed = await asyncio.to_thread(fuzz.run, stub, real, args.fuzz_examples, args.seed, lambda _m: None)
+        return outcomes, real, fuzzed
 
 
 def main(args: argparse.Namespace) -> int:
     if args.readme and not Path(args.readme).is_file():
         raise ConfigError(f"{args.readme}: no such file")
-    outcomes, real = asyncio.run(_main(args))
+    outcomes, real, fuzzed = asyncio.run(_main(args))
     found = _all_differences(outcomes)
     outside = _all_differences(outcomes, contract=False)
     doc = document(outcomes, found, outside, real)
+    if args.fuzz_examples:
+        doc["fuzz"] = {
+            "seed": args.seed,
+            "examples_per_operation": args.fuzz_examples,
+            "differences": [f.as_json() for f in fuzzed],
+        }
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -197,11 +210,15 @@ def main(args: argparse.Namespace) -> int:
         print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         print(table(outcomes, found, outside), end="")
+        if args.fuzz_examples:
+            for f in fuzzed:
+                print(f"FUZZ {f.method} {f.path}: stub {f.stub}, libretime {f.libretime}")
+            print(f"fuzz (seed {args.seed}): {len(fuzzed)} status-class difference(s)")
         print(f"JSON: {out}")
     if args.readme:
         rewrite_readme(Path(args.readme), readme_block(outcomes, outside))
         print(f"{args.readme}: the routes outside the contract rewritten")
-    return DRIFT if found or any(o.failed for o in outcomes) else OK
+    return DRIFT if found or fuzzed or any(o.failed for o in outcomes) else OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -219,5 +236,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--probes", metavar="FILE", help="a probe file instead of the built-in set")
     d.add_argument("-k", metavar="TEXT", help="only probes whose id contains TEXT")
     d.add_argument("--contract-only", action="store_true", help="skip the routes outside the contract")
+    d.add_argument(
+        "--fuzz-examples",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also send N Schemathesis-generated requests per safe operation to both (creates included:"
+        " use a test LibreTime)",
+    )
+    d.add_argument("--seed", type=int, default=30719, help="the fuzz phase's Hypothesis seed (default 30719)")
     d.add_argument("--readme", metavar="FILE", help="rewrite the outside-the-contract table in this file")
     d.set_defaults(func=main)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -85,7 +86,18 @@ def _schedule_filters(query: Any) -> list[Any]:
         checks.append(("overbooked", overbooked))
     if errors:
         raise ValidationFailed(errors)
+    if any(_beyond_postgres(query.get(f"{b}_{s}", "")) for b in ("starts", "ends") for s in ("after", "before")):
+        raise upstream_500()  # PostgreSQL: "time zone displacement out of range"
     return checks
+
+
+_OFFSET = re.compile(r"[T ][0-9:.]+([+-])(\d{2}):?(\d{2})$")
+
+
+def _beyond_postgres(raw: str) -> bool:
+    """PostgreSQL keeps UTC offsets within ±15:59; Django reads any below 24 h."""
+    match = _OFFSET.search(raw.strip())
+    return match is not None and timeconv.parse_datetime(raw) is not None and int(match.group(2)) >= 16
 
 
 def _filtered_rows(store: Store, resource: Resource, query: Any) -> list[Row]:
@@ -141,8 +153,8 @@ def _viewset(resource: Resource) -> tuple[Handler, Handler]:
         # DRF's request.data holds a multipart body's file parts beside its fields.
         clean = validate(body.fields(), resource.create_fields, partial=False, exists=store.exists, form=body.form)
         _check_unique(store, resource, clean, None)
-        if resource is LIBRARIES and clean.get("description") is None:
-            raise upstream_500()  # NOT NULL column the serializer lets through
+        if resource is LIBRARIES and (clean.get("description") is None or clean.get("name") is None):
+            raise upstream_500()  # NOT NULL columns the serializer lets through
         row = {k: v for k, v in resource.defaults.items()} | {k: v for k, v in clean.items()}
         tamper = request.app[TAMPER].take() if resource is SCHEDULE else None
         if tamper is not None:
