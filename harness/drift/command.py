@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import secrets
@@ -191,6 +192,10 @@ async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server, list[A
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.fuzz_examples < 0:
+        raise ConfigError(f"--fuzz-examples must be 0 or more, not {args.fuzz_examples}")
+    if args.fuzz_examples and importlib.util.find_spec("schemathesis") is None:
+        raise ConfigError("--fuzz-examples needs Schemathesis: pip install 'librelog-verify[test]' or schemathesis")
     if args.readme and not Path(args.readme).is_file():
         raise ConfigError(f"{args.readme}: no such file")
     outcomes, real, fuzzed = asyncio.run(_main(args))
