@@ -145,3 +145,11 @@ def test_a_dst_day_is_23_or_25_hours() -> None:
     autumn = day_window(datetime(2099, 10, 25).date(), ZoneInfo("Europe/Berlin"))
     assert spring[1] - spring[0] == timedelta(hours=23)
     assert autumn[1] - autumn[0] == timedelta(hours=25)
+
+
+def test_libretime_durations_past_a_day_keep_their_days() -> None:
+    from harness.checks.common import duration
+
+    assert duration("1 02:00:00.500000") == timedelta(days=1, hours=2, microseconds=500000)
+    assert duration("00:03:07.25") == timedelta(minutes=3, seconds=7, microseconds=250000)
+    assert duration(None) is None and duration("") is None

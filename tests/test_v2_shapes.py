@@ -419,3 +419,26 @@ async def test_what_postgresql_refuses_is_upstreams_500(client: httpx.AsyncClien
     unnamed = await client.post("/api/v2/libraries", json={"code": "X1", "description": ""})
     assert unnamed.status_code == 500
     assert (await client.get("/api/v2/libraries")).json() == []
+
+
+async def test_a_filter_value_with_a_nul_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v2/files", params={"genre": "rock\x00"})
+    assert (response.status_code, response.json()) == (400, {"genre": ["Null characters are not allowed."]})
+
+
+async def test_durations_read_postgresql_interval_forms_and_owners_are_users(client: httpx.AsyncClient) -> None:
+    body = {"name": "a.wav", "mime": "a", "size": 1, "accessed": 0, "cue_in": "", "cue_out": "2 days"}
+    created = await client.post("/api/v2/files", json={**body, "length": "1 day 02:00:00.5", "owner": 1})
+    assert created.status_code == 201
+    assert [created.json()[k] for k in ("cue_in", "cue_out", "length")] == [
+        "00:00:00",
+        "2 00:00:00",
+        "1 02:00:00.500000",
+    ]
+    stranger = await client.post("/api/v2/files", json={**body, "owner": 987654321})
+    assert (stranger.status_code, stranger.json()) == (
+        400,
+        {"owner": ['Invalid pk "987654321" - object does not exist.']},
+    )
+    track_type = await client.post("/api/v2/libraries", json={"name": "Voice", "code": "VOT", "description": ""})
+    assert (track_type.json()["enabled"], track_type.json()["analyze_cue_points"]) == (True, True)

@@ -27,10 +27,14 @@ async def read_json(client: httpx.AsyncClient, path: str, params: dict[str, Any]
 
 
 def duration(text: str | None) -> timedelta | None:
-    """LibreTime's ``HH:MM:SS[.ffffff]`` as an exact timedelta (fractions of a second kept)."""
+    """LibreTime's ``[D ]HH:MM:SS[.ffffff]`` as an exact timedelta (fractions of a second kept;
+    a length past a day is written with its days first, as Django writes durations)."""
     if not text:
         return None
-    hours, minutes, seconds = text.split(":")
+    days, _, clock = text.rpartition(" ")
+    hours, minutes, seconds = clock.split(":")
     whole, _, fraction = seconds.partition(".")
     micro = int((fraction + "000000")[:6]) if fraction else 0
-    return timedelta(hours=int(hours), minutes=int(minutes), seconds=int(whole), microseconds=micro)
+    return timedelta(
+        days=int(days or 0), hours=int(hours), minutes=int(minutes), seconds=int(whole), microseconds=micro
+    )

@@ -30,6 +30,8 @@ class FuzzDifference:
     body: Any
     stub: int
     libretime: int
+    stub_says: str = ""  # the start of each answer: what a reader needs to see why
+    libretime_says: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +41,8 @@ class FuzzDifference:
             "body": json.dumps(self.body, ensure_ascii=True, default=repr)[:500],
             "stub": self.stub,
             "libretime": self.libretime,
+            "stub_says": self.stub_says,
+            "libretime_says": self.libretime_says,
         }
 
 
@@ -94,17 +98,18 @@ def run(
             @settings(max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy())
             def probe(case: Any) -> None:
-                answers = []
+                answers, said = [], []
                 for server, http in ((stub, a), (real, b)):
                     response = case.call(base_url=server.base_url, headers=key)
                     answers.append(response.status_code)
+                    said.append(response.text[:200])
                     if response.status_code == 201:
                         _remove(http, case.formatted_path, response)
                 if answers[0] // 100 != answers[1] // 100:
                     body = case.body if isinstance(case.body, (dict, list, str, int, float)) else None
                     if case.query:
                         body = {"query": case.query, "body": body}
-                    found.append(FuzzDifference(case.method.upper(), case.formatted_path, body, answers[0], answers[1]))
+                    found.append(FuzzDifference(case.method.upper(), case.formatted_path, body, *answers, *said))
 
             probe()
             progress(f"fuzz {method} {path}: done")

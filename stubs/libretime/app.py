@@ -148,6 +148,7 @@ def create_app(config: StubConfig | None = None) -> web.Application:
     app = web.Application(middlewares=middlewares, client_max_size=config.max_body_bytes)
     app[CONFIG] = config
     app[STORE] = Store()
+    app[STORE].user_ids = set(range(1, len(config.users) + 1))  # the configured users, as ids 1..n
     app[FAULTS] = FaultRegistry(config.fault_seed)
     app[JOURNAL] = Journal(config.journal_limit, Redactor([config.api_key, *config.users.values()]))
     app[ANALYZER] = set()

@@ -48,7 +48,7 @@ FILES = Resource(
     read="File",
     create="File",
     update="File",
-    fks={"library": "libraries"},
+    fks={"library": "libraries", "owner": "users", "edited_by": "users"},
     # The model's own defaults; exists, hidden, scheduled and part_of_list stay null unless given.
     defaults={"import_status": 1},
     filters=("md5", "genre"),
@@ -60,7 +60,7 @@ LIBRARIES = Resource(
     read="Library",
     create="Library",
     update="Library",
-    defaults={"enabled": True, "analyze_cue_points": False},
+    defaults={"enabled": True, "analyze_cue_points": True},
     unique=("code",),
     verbose_name="library",
 )

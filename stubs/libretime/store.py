@@ -89,6 +89,8 @@ class Table:
 class Store:
     def __init__(self) -> None:
         self.tables: dict[str, Table] = {name: Table(name) for name in TABLES}
+        # LibreTime's users (cc_subjs) are not served, only referenced: a file's owner and editor.
+        self.user_ids: set[int] = set()
         # Media storage: relative filepath -> bytes (what nginx serves for X-Accel-Redirect).
         self.blobs: dict[str, bytes] = {}
         # Rendered schedule rows (see render.render_schedule_list); a cache, never state.
@@ -122,6 +124,8 @@ class Store:
         return self.tables["playout_history"]
 
     def exists(self, table: str, row_id: int) -> bool:
+        if table == "users":
+            return row_id in self.user_ids
         found = self.tables.get(table)
         return found is not None and row_id in found.rows
 

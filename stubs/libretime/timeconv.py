@@ -28,6 +28,11 @@ _ISO_DURATION_RE = re.compile(
     r"(?:T(?:(?P<hours>\d+(?:[.,]\d+)?)H)?(?:(?P<minutes>\d+(?:[.,]\d+)?)M)?"
     r"(?:(?P<seconds>\d+(?:[.,]\d+)?)S)?)?$"
 )
+# Django's third form: PostgreSQL's interval output ("3 days 04:05:06", "2 days", and "" = 0).
+_POSTGRES_INTERVAL_RE = re.compile(
+    r"^(?:(?P<days>-?\d+) (days? ?))?"
+    r"(?:(?P<sign>[-+])?(?P<hours>\d+):(?P<minutes>\d\d):(?P<seconds>\d\d)(?:\.(?P<microseconds>\d{1,6}))?)?$"
+)
 _TIME_RE = re.compile(
     r"(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d{0,6})?)?$"
 )
@@ -128,7 +133,7 @@ def parse_aware_datetime(value: str) -> datetime | None:
 
 
 def parse_duration(value: str) -> timedelta | None:
-    """Django's ``parse_duration`` for the standard and ISO 8601 forms."""
+    """Django's ``parse_duration``: the standard, ISO 8601 and PostgreSQL interval forms."""
     value = value.strip()
     match = _DURATION_RE.match(value)
     if match:
@@ -147,6 +152,16 @@ def parse_duration(value: str) -> timedelta | None:
         sign = -1 if parts.pop("sign") == "-" else 1
         amounts = {k: float(v.replace(",", ".")) for k, v in parts.items() if v is not None}
         return sign * timedelta(**amounts)
+    match = _POSTGRES_INTERVAL_RE.match(value)
+    if match:
+        parts = match.groupdict()
+        days = timedelta(days=float(parts.pop("days") or 0))
+        sign = -1 if parts.pop("sign") == "-" else 1
+        micro = parts.pop("microseconds")
+        delta = timedelta(**{k: float(v) for k, v in parts.items() if v is not None})
+        if micro:
+            delta += timedelta(microseconds=int(micro.ljust(6, "0")))
+        return days + sign * delta
     return None
 
 

@@ -104,6 +104,9 @@ def _filtered_rows(store: Store, resource: Resource, query: Any) -> list[Row]:
     rows = store[resource.table].rows.values()
     if resource is FILES:
         wanted = {k: query[k] for k in ("md5", "genre") if query.get(k, "") != ""}
+        refused = {k: ["Null characters are not allowed."] for k, v in wanted.items() if "\x00" in v}
+        if refused:
+            raise ValidationFailed(refused)  # django-filter's form field validates the value first
         return [r for r in rows if all(r.get(k) == v for k, v in wanted.items())]
     if resource is SCHEDULE:
         checks = _schedule_filters(query)
