@@ -442,3 +442,11 @@ async def test_durations_read_postgresql_interval_forms_and_owners_are_users(cli
     )
     track_type = await client.post("/api/v2/libraries", json={"name": "Voice", "code": "VOT", "description": ""})
     assert (track_type.json()["enabled"], track_type.json()["analyze_cue_points"]) == (True, True)
+
+
+async def test_a_webstream_needs_an_owner_in_the_database(client: httpx.AsyncClient) -> None:
+    body = {"name": "Relay", "description": "d", "url": "http://relay.invalid/", "length": "01:00:00"}
+    times = {"created_at": "2099-01-01T00:00:00Z", "updated_at": "2099-01-01T00:00:00Z"}
+    assert (await client.post("/api/v2/webstreams", json={**body, **times})).status_code == 500
+    owned = await client.post("/api/v2/webstreams", json={**body, **times, "owner": 1})
+    assert owned.status_code == 201 and owned.json()["owner"] == 1

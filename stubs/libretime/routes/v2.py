@@ -20,7 +20,7 @@ from ..errors import (
     upstream_500,
 )
 from ..render import render, render_schedule_list
-from ..resources import FILES, LIBRARIES, RESOURCES, SCHEDULE, Resource
+from ..resources import FILES, LIBRARIES, RESOURCES, SCHEDULE, WEBSTREAMS, Resource
 from ..store import Row, Store
 from ..tamper import tamper_row
 from ..validation import validate
@@ -158,6 +158,8 @@ def _viewset(resource: Resource) -> tuple[Handler, Handler]:
         _check_unique(store, resource, clean, None)
         if resource is LIBRARIES and (clean.get("description") is None or clean.get("name") is None):
             raise upstream_500()  # NOT NULL columns the serializer lets through
+        if resource is WEBSTREAMS and clean.get("owner") is None:
+            raise upstream_500()  # cc_webstream.creator_id is NOT NULL; the serializer lets it be null
         row = {k: v for k, v in resource.defaults.items()} | {k: v for k, v in clean.items()}
         tamper = request.app[TAMPER].take() if resource is SCHEDULE else None
         if tamper is not None:
