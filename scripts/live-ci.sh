@@ -89,10 +89,11 @@ REAL_LIBRETIME_URL="$LIBRETIME_URL" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" 
   "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_station_check_real.py || status=1
 
 # 4. The stub proved against the real LibreTime: zero difference on the contract (librelog-verify
-#    drift), the table and JSON in reports/out/drift.json, the station unchanged after the probes.
+#    drift: the probes and the seeded fuzz phase), the table and JSON in reports/out/drift.json,
+#    then again in tests/test_drift_real.py with the station fingerprinted before and after.
 log "drift: the LibreTime stub against the real LibreTime $LIBRETIME_URL"
 LIBRETIME_API_KEY="$LIBRETIME_API_KEY" "$LV" drift --libretime "$LIBRETIME_URL" --basic "${REAL_LIBRETIME_BASIC:-}" \
-  --output reports/out/drift.json || status=1
+  --fuzz-examples 15 --output reports/out/drift.json || status=1
 REAL_LIBRETIME_URL="$LIBRETIME_URL" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
   REAL_LIBRETIME_BASIC="${REAL_LIBRETIME_BASIC:-}" \
   "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_drift_real.py || status=1

@@ -1,6 +1,6 @@
 """``librelog-verify drift`` against the real LibreTime (``../shared/tools/real-libretime``): no
-difference on the routes the contract covers, and the station as it was, but for the hidden test
-files LibreTime never deletes.
+difference on the routes the contract covers, in the probes or the seeded fuzz phase, and the
+station as it was everywhere, but for the hidden test files LibreTime never deletes.
 
 Runs when ``REAL_LIBRETIME_URL`` and ``REAL_LIBRETIME_API_KEY`` are set (``scripts/live-ci.sh``
 sets them, and ``REAL_LIBRETIME_BASIC`` for the HTTP Basic probes); skipped otherwise.
@@ -36,13 +36,14 @@ def test_no_drift_on_the_contract_and_the_station_unchanged(tmp_path: Path, caps
     with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as http:
         before = take(http, window)
     out = tmp_path / "drift.json"
-    args = ["drift", "--libretime", URL, "--api-key", KEY, "--output", str(out)]
+    args = ["drift", "--libretime", URL, "--api-key", KEY, "--output", str(out), "--fuzz-examples", "15"]
     code = main([*args, "--basic", BASIC] if BASIC else args)
     printed = capsys.readouterr().out
     assert code == 0, printed
     doc = json.loads(out.read_text())
     assert (doc["summary"]["differences"], doc["summary"]["failed"]) == (0, 0)
-    assert doc["summary"]["probes"] >= 90 and doc["summary"]["outside_contract"]["probes"] > 0
+    assert doc["summary"]["probes"] >= 100 and doc["summary"]["outside_contract"]["probes"] > 0
+    assert doc["fuzz"]["differences"] == []
     with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as http:
         assert differences(before, take(http, window)) == []
     assert KEY not in printed + out.read_text()

@@ -450,3 +450,21 @@ async def test_a_webstream_needs_an_owner_in_the_database(client: httpx.AsyncCli
     assert (await client.post("/api/v2/webstreams", json={**body, **times})).status_code == 500
     owned = await client.post("/api/v2/webstreams", json={**body, **times, "owner": 1})
     assert owned.status_code == 201 and owned.json()["owner"] == 1
+
+
+async def test_multipart_is_read_as_leniently_as_django_reads_it(client: httpx.AsyncClient) -> None:
+    odd = (
+        b'--xx\r\nContent-Disposition: form-data; name="na\x01me"\r\n\r\nv\r\n'
+        b"--xx\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n"
+        b'--xx\r\nContent-Disposition: form-data; name="name"\r\n\r\nShow\xff\r\n--xx--\r\n'
+    )
+    created = await client.post(
+        "/api/v2/shows", content=odd, headers={"Content-Type": "multipart/form-data; boundary=xx"}
+    )
+    assert (created.status_code, created.json()["name"], created.json()["linked"]) == (201, "Show\ufffd", False)
+    garbage = await client.post(
+        "/api/v2/shows", content=b"no parts here", headers={"Content-Type": "multipart/form-data; boundary=xx"}
+    )
+    assert (garbage.status_code, garbage.json()) == (400, {"name": ["This field is required."]})
+    bare = await client.post("/api/v2/shows", content=b"x", headers={"Content-Type": "multipart/form-data"})
+    assert bare.json() == {"detail": "Multipart form parse error - Invalid boundary in multipart: None"}

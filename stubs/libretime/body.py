@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 
 from .errors import drf_detail
 
@@ -46,6 +46,51 @@ class Body:
 
 
 BODY_KEY = web.RequestKey("body", Body)
+_PARAM = re.compile(r'(?:^|;)\s*([\w*-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))')
+
+
+def _params(header: str) -> dict[str, str]:
+    """The parameters after a header's first value (``form-data; name="x"``), lower-cased keys."""
+    rest = header.partition(";")[2]
+    return {
+        m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3).strip()
+        for m in _PARAM.finditer(";" + rest)
+    }
+
+
+def _boundary(content_type: str) -> str | None:
+    return _params(content_type).get("boundary") or None
+
+
+def _multipart(raw: bytes, boundary: str) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
+    """Django's MultiPartParser, as leniently: parts without a name are skipped, names may hold
+    any character, text is UTF-8 with replacement, a file part without a file name is skipped, a
+    body that never shows the boundary has no fields; the last value of a name wins."""
+    data: dict[str, Any] = {}
+    files: dict[str, UploadedFile] = {}
+    for chunk in raw.split(b"--" + boundary.encode("latin-1"))[1:]:
+        if chunk.startswith(b"--"):
+            break  # the closing delimiter
+        chunk = chunk.removeprefix(b"\r\n")
+        head, sep, content = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        content = content.removesuffix(b"\r\n")
+        headers: dict[str, str] = {}
+        for line in head.decode("utf-8", errors="replace").split("\r\n"):
+            key, _, value = line.partition(":")
+            headers[key.strip().lower()] = value.strip()
+        params = _params(headers.get("content-disposition", ""))
+        name = params.get("name")
+        kind = headers.get("content-type", "")
+        if name is None or kind.lower().startswith("multipart/"):
+            continue  # no name, or a nested multipart: Django reads neither as a field
+        if "filename" in params:
+            if params["filename"]:
+                files[name] = UploadedFile(params["filename"], kind or "application/octet-stream", content)
+            continue
+        data[name] = content.decode("utf-8", errors="replace")
+    return data, files
 
 
 def _reject_constant(name: str) -> float:
@@ -75,22 +120,10 @@ async def parse_body(request: web.Request) -> Body:
             text = raw.decode("iso-8859-1")  # Django's QueryDict falls back to Latin-1
         body = Body(data=dict(parse_qsl(text, keep_blank_values=True)), form=True)  # last value wins
     elif media_type == "multipart/form-data":
-        try:
-            posted = await request.post()
-        except (ValueError, HttpProcessingError, UnicodeDecodeError) as exc:
-            # Django's MultiPartParser refuses a body it cannot split; DRF answers 400 with its reason.
-            boundary = request.content_type == "multipart/form-data" and "boundary=" not in request.headers.get(
-                "Content-Type", ""
-            )
-            reason = "Invalid boundary in multipart: None" if boundary else (str(exc) or type(exc).__name__)
-            raise drf_detail(400, f"Multipart form parse error - {reason}") from None
-        data: dict[str, Any] = {}
-        files: dict[str, UploadedFile] = {}
-        for key, value in posted.items():  # last value wins, like QueryDict.__getitem__
-            if isinstance(value, web.FileField):
-                files[key] = UploadedFile(value.filename, value.content_type, value.file.read())
-            else:
-                data[key] = value
+        boundary = _boundary(request.headers.get("Content-Type", ""))
+        if not boundary:
+            raise drf_detail(400, "Multipart form parse error - Invalid boundary in multipart: None")
+        data, files = _multipart(await request.read(), boundary)
         body = Body(data=data, form=True, files=files)
     else:
         raise drf_detail(415, f'Unsupported media type "{request.headers["Content-Type"]}" in request.')
