@@ -40,6 +40,8 @@ def upstream_crash(method: str, path: str, fields: dict[str, Any], query: dict[s
         and (fields.get("description") is None or fields.get("name") is None)
     ):
         return "a track type without description or name (NOT NULL columns the serializer lets through)"
+    if method == "POST" and path == "/api/v2/webstreams" and fields.get("owner") is None:
+        return "a webstream without an owner (cc_webstream.creator_id is NOT NULL)"
     if method == "DELETE" and _LIBRARY.match(path):
         return "deleting a track type that files still use (ProtectedError)"
     if method in ("PUT", "PATCH") and _SCHEDULE_ROW.match(path) and "starts_at" in fields:

@@ -95,6 +95,8 @@ def test_the_stub_answers_in_libretimes_own_schema(tmp_path: Path) -> None:
         ("PATCH", "/api/v2/schedule/5", {"starts_at": "2099-01-01T00:00:00Z"}, True),
         ("PATCH", "/api/v2/schedule/5", {"cue_in": "00:00:01"}, False),
         ("POST", "/api/v2/files", {}, False),
+        ("POST", "/api/v2/webstreams", {"name": "Relay"}, True),
+        ("POST", "/api/v2/webstreams", {"name": "Relay", "owner": 1}, False),
     ],
 )
 def test_only_the_upstream_crashes_are_excused(method: str, path: str, fields: dict, crash: bool) -> None:
