@@ -176,7 +176,7 @@ def _shape(
     if not response.content:
         return None, ""
     if kind != "application/json":
-        return None, f"<{kind or 'no content type'}: {len(response.content) > 0 and 'body'}>"
+        return None, f"<{kind or 'no content type'} body>"
     try:
         body = response.json()
     except ValueError:

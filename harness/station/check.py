@@ -10,6 +10,7 @@ from __future__ import annotations
 import time as clock
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..checks.common import instant
@@ -47,11 +48,14 @@ def _zone(name: str) -> ZoneInfo:
         raise ConfigError(f"{name!r} is not an IANA time zone") from None
 
 
-async def check(station: Station, options: Options, now: datetime | None = None) -> CheckResult:
+async def check(
+    station: Station, options: Options, now: datetime | None = None, config: dict[str, Any] | None = None
+) -> CheckResult:
+    """``config`` is LibreLog's ``/sync/libretime/config`` when the caller has read it already."""
     started = clock.monotonic()
     result = CheckResult(now or datetime.now(UTC), options.first, options.last, options.timezone)
     try:
-        await _check(station, options, result)
+        await _check(station, options, result, config)
     except CannotCheck as exc:
         result.error = str(exc)
         if exc.libretime:
@@ -61,8 +65,9 @@ async def check(station: Station, options: Options, now: datetime | None = None)
     return result
 
 
-async def _check(station: Station, options: Options, result: CheckResult) -> None:
-    config = await station.librelog_config()
+async def _check(station: Station, options: Options, result: CheckResult, config: dict[str, Any] | None) -> None:
+    if config is None:
+        config = await station.librelog_config()
     tz_name = options.timezone or config.get("station_timezone")
     if not tz_name:
         raise ConfigError("LibreLog does not say its station time zone: pass --timezone")

@@ -85,11 +85,12 @@ def _write(path: Path, text: str) -> None:
 
 async def _run(config: LiveConfig, span: Span, args: argparse.Namespace) -> CheckResult:
     async with open_station(config) as station:
-        # The span needs the station's "today", so LibreLog's zone is read first (one more GET).
+        # The span needs the station's "today", so LibreLog's zone is read before the check.
         try:
-            tz_name = args.timezone or (await station.librelog_config()).get("station_timezone")
+            config = await station.librelog_config()  # read once: the check reuses it
         except CannotCheck as exc:
             return _could_not_start(span, exc, station.requests)
+        tz_name = args.timezone or config.get("station_timezone")
         if not tz_name:
             raise ConfigError("LibreLog does not say its station time zone: pass --timezone")
         try:
@@ -105,7 +106,7 @@ async def _run(config: LiveConfig, span: Span, args: argparse.Namespace) -> Chec
             timezone=tz_name,
             station=args.station,
         )
-        return await check(station, options, datetime.now(UTC))
+        return await check(station, options, datetime.now(UTC), config)
 
 
 def _could_not_start(span: Span, exc: CannotCheck, requests: int) -> CheckResult:
