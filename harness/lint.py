@@ -5,18 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .loader import Problem, Scenario, step_kind
+from .kinds.registry import get, kinds, step_kind
+from .loader import Problem, Scenario
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
-EFFECT_CHECKS = {
-    "libretime.schedule_matches_log",
-    "libretime.schedule_diff",
-    "libretime.file",
-    "librelog.get",
-    "librelog.tracks_match_libretime",
-    "librelog.proxy_matches_libretime",
-    "stub.journal",
-}
 CONTENT_EXPECTATIONS = {
     "json",
     "json_exact",
@@ -27,6 +19,11 @@ CONTENT_EXPECTATIONS = {
     "headers",
     "no_secrets",
 }
+
+
+def effect_kinds() -> list[str]:
+    """The registered kinds that check what a write did."""
+    return [name for name, kind in kinds().items() if kind.effect]
 
 
 def _expects_success(step: dict[str, Any]) -> bool:
@@ -41,7 +38,7 @@ def _checks_effect(step: dict[str, Any]) -> bool:
     kind = step_kind(step)
     if kind == "eventually":
         return _checks_effect(step["eventually"]["step"])
-    if kind in EFFECT_CHECKS:
+    if get(kind).effect:
         return True
     if kind == "request" and step["request"]["method"] in ("GET", "HEAD"):
         return bool(CONTENT_EXPECTATIONS & set(step.get("expect", {})))
@@ -66,8 +63,7 @@ def hollow_successes(scenario: Scenario, shown: str) -> list[Problem]:
                 scenario.line(where),
                 where,
                 f"hollow success: {request['method']} {request['path']} is expected to succeed, but no later step"
-                " checks its effect (add libretime.schedule_matches_log, libretime.schedule_diff, libretime.file,"
-                " librelog.get, stub.journal, or a GET with content expectations)",
+                f" checks its effect (add {', '.join(effect_kinds())}, or a GET with content expectations)",
             )
         )
     return problems

@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-STEP_KINDS = (
-    "request",
-    "eventually",
-    "libretime.snapshot",
-    "libretime.schedule_matches_log",
-    "libretime.schedule_diff",
-    "libretime.file",
-    "librelog.get",
-    "stub.seed",
-    "stub.fault",
-    "stub.journal",
-    "stub.playout",
-    "stub.tamper",
-    "docker.network",
-    "docker.exec",
-    "libretime.provision",
-    "librelog.tracks_match_libretime",
-    "librelog.placement",
-    "librelog.proxy_matches_libretime",
-)
-# Steps that read the stub's journal: skipped (and shown as skipped) where there is no stub.
-SKIPPED_ON_LIVE = {"stub.journal"}
+from .kinds.registry import names, scenario_schema, step_kind
+from .pack import NOT_SCENARIOS, PACK_FILE, Pack, merged, pack_of
 
 
 @dataclass(frozen=True)
@@ -58,6 +35,7 @@ class Scenario:
     path: Path
     data: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
+    pack: Pack | None = None
 
     @property
     def id(self) -> str:
@@ -90,11 +68,6 @@ class Scenario:
         return 1
 
 
-@cache
-def scenario_schema() -> dict[str, Any]:
-    return json.loads(resources.files(__package__).joinpath("scenario.schema.json").read_text())
-
-
 def field_path(parts: list[Any] | tuple[Any, ...]) -> str:
     text = ""
     for part in parts:
@@ -117,10 +90,11 @@ def _index_lines(node: yaml.Node, prefix: str, lines: dict[str, int]) -> None:
 
 def _describe(error: Any) -> str:
     if error.validator == "oneOf" and isinstance(error.instance, dict) and error.schema.get("oneOf"):
-        kinds = [k for k in STEP_KINDS if k in error.instance]
+        known = names()
+        kinds = [k for k in known if k in error.instance]
         if all("required" in option for option in error.schema["oneOf"]):
             found = ", ".join(kinds) if kinds else "none"
-            return f"a step needs exactly one of {', '.join(STEP_KINDS)} (found: {found})"
+            return f"a step needs exactly one of {', '.join(known)} (found: {found})"
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         return f"{error.message} (allowed: {', '.join(allowed)})"
@@ -143,13 +117,19 @@ def load(path: Path, root: Path | None = None) -> Scenario:
         raise ScenarioError([Problem(shown, 1, "", "a scenario is a YAML mapping with id, title, steps...")])
     lines: dict[str, int] = {}
     _index_lines(node, "", lines)
-    scenario = Scenario(path=path, data=data, lines=lines)
+    pack = pack_of(path)
+    if pack is not None and pack.defaults:
+        data = merged(pack.defaults, data)
+    scenario = Scenario(path=path, data=data, lines=lines, pack=pack)
     from jsonschema import Draft202012Validator
 
+    validator = Draft202012Validator(scenario_schema())
     problems = []
-    for error in sorted(Draft202012Validator(scenario_schema()).iter_errors(data), key=lambda e: list(e.absolute_path)):
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = field_path(list(error.absolute_path))
         problems.append(Problem(shown, scenario.line(where), where, _describe(error)))
+    if pack is not None:
+        problems += _pack_problems(pack, validator)
     if not problems:
         problems += _semantic_problems(scenario, shown)
     if problems:
@@ -168,10 +148,6 @@ def iter_steps(steps: list[dict[str, Any]], prefix: str = "steps") -> list[tuple
     return out
 
 
-def step_kind(step: dict[str, Any]) -> str:
-    return next(k for k in STEP_KINDS if k in step)
-
-
 def _semantic_problems(scenario: Scenario, shown: str) -> list[Problem]:
     problems = []
     for where, step in iter_steps(scenario.steps):
@@ -183,5 +159,18 @@ def _semantic_problems(scenario: Scenario, shown: str) -> list[Problem]:
     return problems
 
 
+def _pack_problems(pack: Pack, validator: Any) -> list[Problem]:
+    """The pack's own setup and teardown steps, checked like a scenario's."""
+    steps_schema = {"$defs": validator.schema["$defs"], "type": "array", "items": {"$ref": "#/$defs/step"}}
+    checker = type(validator)(steps_schema)
+    shown = str(pack.root / PACK_FILE)
+    return [
+        Problem(shown, 1, field_path([part, *error.absolute_path]), _describe(error))
+        for part in ("setup", "teardown")
+        for error in checker.iter_errors(getattr(pack, part))
+    ]
+
+
 def discover(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    """The scenario files under a folder (a pack's own pack.yaml and manifest are not scenarios)."""
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file() and p.name not in NOT_SCENARIOS)

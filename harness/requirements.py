@@ -8,16 +8,8 @@ legacy ``targets`` list still reads: ``[compose]`` means containers, ``[stub]`` 
 from __future__ import annotations
 
 from .capabilities import MATCHABLE_SETTINGS, Capability, Facts
-from .loader import Scenario, iter_steps, step_kind
-
-STEP_NEEDS = {
-    "stub.seed": Capability.STUB_CONTROL,
-    "stub.fault": Capability.STUB_CONTROL,
-    "stub.tamper": Capability.STUB_CONTROL,
-    "stub.playout": Capability.STUB_CONTROL,
-    "docker.network": Capability.CONTAINERS,
-    "docker.exec": Capability.CONTAINERS,
-}
+from .kinds.registry import get, step_kind
+from .loader import Scenario, iter_steps
 
 
 def required(scenario: Scenario, facts: Facts) -> set[Capability]:
@@ -36,9 +28,9 @@ def required(scenario: Scenario, facts: Facts) -> set[Capability]:
         if key == "libretime_face" and value == "api":
             need.add(Capability.API_FACE)
     for _where, step in iter_steps(scenario.steps):
-        kind = step_kind(step)
-        if kind in STEP_NEEDS:
-            need.add(STEP_NEEDS[kind])
+        needs = get(step_kind(step)).needs
+        if needs is not None:
+            need.add(needs)
     return need
 
 

@@ -1,0 +1,104 @@
+"""The ``command`` step: a local program for fixtures a system's API cannot create (a row
+inserted with ``psql``, a file put where the service reads it). It runs only where the target
+declares that it may run commands (``--allow-commands``): a scenario that needs it is skipped,
+naming the capability, everywhere else."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..capabilities import Capability
+from ..errors import HarnessError
+from .registry import StepKind
+
+if TYPE_CHECKING:
+    from ..steps import Runner
+
+_USERINFO = re.compile(r"(://[^:/@\s]+):[^@/\s]+@")
+
+
+def shown(text: str) -> str:
+    """An argument as the report shows it: a password inside a URL (a DSN) is masked."""
+    return _USERINFO.sub(r"\1:•••@", text)
+
+
+async def _command(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+    if not runner.target.may_run_commands:
+        raise HarnessError("the target does not allow commands: run with --allow-commands to let scenarios run them")
+    argv = [str(a) for a in spec["run"]]
+    timeout = spec.get("timeout_s", 30.0)
+    stdin = spec.get("stdin")
+    masker = runner.target.masker
+    runner.rec.text(
+        "command", masker.text(" ".join(shown(a) for a in argv)) + (f"\n\nstdin:\n{stdin}" if stdin else "")
+    )
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+    except OSError as exc:
+        raise HarnessError(f"command {shown(argv[0])} could not start: {exc.strerror or exc}") from None
+    try:
+        out, err = await asyncio.wait_for(process.communicate(stdin.encode() if stdin is not None else None), timeout)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise HarnessError(f"command {shown(argv[0])} did not finish within {timeout:g} s (killed)") from None
+    stdout, stderr = masker.text(out.decode(errors="replace")), masker.text(err.decode(errors="replace"))
+    runner.rec.text("command output", f"exit {process.returncode}\n\nstdout:\n{stdout}\n\nstderr:\n{stderr}")
+    want = spec.get("exit_code", 0)
+    if process.returncode != want:
+        raise HarnessError(
+            f"command {shown(argv[0])} exited {process.returncode} (expected {want}): {stderr.strip()[-500:]}"
+        )
+    if "save_as" in spec:
+        runner.ctx.saved[spec["save_as"]] = _parsed(stdout, spec.get("output", "text"))
+
+
+def _parsed(stdout: str, output: str) -> Any:
+    if output == "json":
+        try:
+            return json.loads(stdout)
+        except ValueError as exc:
+            raise HarnessError(f"command output is not JSON ({exc}): {stdout[:300]!r}") from None
+    if output == "lines":
+        return [line for line in stdout.splitlines() if line.strip()]
+    return stdout.strip()
+
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["run"],
+    "additionalProperties": False,
+    "properties": {
+        "run": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": ["string", "number"]},
+            "description": "the program and its arguments (templated; no shell)",
+        },
+        "stdin": {"type": "string", "description": "text given on standard input"},
+        "timeout_s": {"type": "number", "exclusiveMinimum": 0, "description": "killed after this long (default 30)"},
+        "exit_code": {"type": "integer", "description": "the exit status that means success (default 0)"},
+        "save_as": {"type": "string", "description": "save standard output under this name"},
+        "output": {"enum": ["text", "json", "lines"], "description": "how standard output is saved (default text)"},
+    },
+}
+
+KINDS = [
+    StepKind(
+        "command",
+        "commands",
+        _command,
+        SCHEMA,
+        description="run a local program (fixtures an API cannot create); needs the commands capability",
+        needs=Capability.COMMANDS,
+        title=lambda spec: f"command {shown(str(spec['run'][0]))}",
+    )
+]
