@@ -20,6 +20,7 @@ class Capability(StrEnum):
     UPLOAD = "upload"  # the upload path of LibreLog's flavour answers (/rest/media or voice-tracks)
     HISTORY_WRITE = "history_write"  # playout history rows can be written (POST /api/v2/playout-history)
     API_FACE = "api_face"  # a LibreTime API port without nginx is reachable (LIBRETIME_API_FACE_URL)
+    COMMANDS = "commands"  # scenarios may run local programs (``command`` steps): given by --allow-commands
 
 
 ALL = frozenset(Capability)
@@ -39,11 +40,16 @@ class Facts:
     station_name: str | None = None
     librelog: dict[str, Any] = field(default_factory=dict)  # GET /sync/libretime/config
     notes: list[str] = field(default_factory=list)  # why a capability is absent
+    librelog_contract: bool = True  # False: a pack's LibreLog that is not this project's
+    pack: str | None = None
 
     @property
     def fresh_per_scenario(self) -> bool:
-        """Both services can be reset: every scenario starts from nothing, as on the stub target."""
-        return {Capability.STUB_CONTROL, Capability.LIBRELOG_RESET} <= self.capabilities
+        """Both services can be reset: every scenario starts from nothing, as on the stub target. A
+        pack's own LibreLog has no reset: the stub alone starts fresh, and the pack keeps its state."""
+        if Capability.STUB_CONTROL not in self.capabilities:
+            return False
+        return Capability.LIBRELOG_RESET in self.capabilities or not self.librelog_contract
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -58,6 +64,8 @@ class Facts:
         """Lines for the terminal: what this target offers and why anything is missing."""
         offered = ", ".join(sorted(self.capabilities)) or "none"
         lines = [f"target {self.target}: LibreLog {self.librelog_url}, LibreTime {self.libretime_url}"]
+        if self.pack:
+            lines.append(f"  pack {self.pack}" + ("" if self.librelog_contract else ": LibreLog is not this project's"))
         if self.libretime_api_version:
             lines.append(f"  LibreTime API {self.libretime_api_version} ({self.station_name or 'unnamed station'})")
         if self.librelog:
@@ -77,9 +85,12 @@ def full(target: str) -> Facts:
     """The stub target: everything in-process, but no containers to inspect."""
     return Facts(
         target=target,
-        capabilities=set(ALL - {Capability.CONTAINERS}),
+        capabilities=set(ALL - {Capability.CONTAINERS, Capability.COMMANDS}),
         librelog={"flavor": "integration", "station_timezone": "UTC"},
-        notes=["containers: the stub target runs in-process; container checks need the compose target"],
+        notes=[
+            "containers: the stub target runs in-process; container checks need the compose target",
+            "commands: local programs run only with --allow-commands",
+        ],
     )
 
 

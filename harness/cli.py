@@ -25,9 +25,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
+from .capabilities import Capability
 from .errors import ConfigError, HarnessError
 from .lint import hollow_successes
 from .loader import Scenario, ScenarioError, discover, load
+from .outcomes import Manifest
+from .outcomes import compare as compare_outcomes
+from .outcomes import write as write_outcomes
+from .pack import Pack, pack_at, pack_dir
 from .suite import BUILTIN, scenario_dirs
 
 if TYPE_CHECKING:
@@ -38,6 +43,7 @@ if TYPE_CHECKING:
 
 PROG = "librelog-verify"
 DEFAULT_OUT = Path("reports/out")
+PACK_MANIFEST = "<the pack's manifest>"
 OK, FAILED, USAGE, NOTHING_VERIFIED, INTERRUPTED = 0, 1, 2, 3, 130
 
 
@@ -72,12 +78,17 @@ class Summary:
             item_id = report.nodeid.rsplit("::", 1)[-1]
             title = getattr(report, "scenario_title", item_id)
             outcome = "skipped" if report.skipped else report.outcome
+            if outcome == "failed" and report.longreprtext.startswith(("HARNESS ERROR", "SCENARIO ERROR")):
+                outcome = "broken"  # the harness could not verify: not a product defect
             self.rows.append((item_id, title, outcome, report.duration))
 
     @property
     def executed(self) -> int:
         """Scenarios that ran to a verdict (passed or failed); skipped ones verified nothing."""
-        return sum(1 for row in self.rows if row[2] in ("passed", "failed"))
+        return sum(1 for row in self.rows if row[2] in ("passed", "failed", "broken"))
+
+    def outcomes(self) -> dict[str, str]:
+        return {item_id: outcome for item_id, _title, outcome, _duration in self.rows}
 
     def render(self) -> str:
         if not self.rows:
@@ -89,7 +100,9 @@ class Summary:
         counts = Counter(r[2] for r in self.rows)
         lines.append("-" * (18 + width))
         lines.append(
-            f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+            f"{counts['passed']} passed, {counts['failed']} failed,"
+            + (f" {counts['broken']} broken (the harness could not verify)," if counts["broken"] else "")
+            + f" {counts['skipped']} skipped"
             f" in {time.monotonic() - self.started:.1f} s"
         )
         return "\n".join(lines)
@@ -153,7 +166,7 @@ class Deployment:
     fingerprint: Fingerprint | None = None  # only where LibreTime is real (the sandbox rail applies)
 
 
-def _preflight(args: argparse.Namespace, out: Path) -> Deployment:
+def _preflight(args: argparse.Namespace, out: Path, pack: Pack | None) -> Deployment:
     """What the deployment is and offers, checked before any scenario runs (exit 2 on a problem)."""
     from .ledger import Ledger
     from .preflight import discover
@@ -162,7 +175,9 @@ def _preflight(args: argparse.Namespace, out: Path) -> Deployment:
     sandbox = env_sandbox(args.sandbox_date)
     env = environment()
     config = LiveConfig.from_env(env, sandbox, allow_destructive=args.allow_destructive)
-    facts = discover(config, args.target, env.get("LIBRETIME_API_FACE_URL"))
+    facts = discover(config, args.target, env.get("LIBRETIME_API_FACE_URL"), pack=pack, env=env)
+    if args.allow_commands:
+        facts.capabilities.add(Capability.COMMANDS)
     print("\n".join(facts.describe()))
     ledger = Ledger(Path(args.ledger) if args.ledger else out / "live-ledger.jsonl")
     deployment = Deployment(config, facts, ledger)
@@ -208,8 +223,48 @@ def _nothing_ran(args: argparse.Namespace, summary: Summary, found: int) -> str:
     return f"all {summary.selected} selected scenario(s) were skipped on the {args.target} target (reasons above)"
 
 
+def _chosen(args: argparse.Namespace) -> tuple[list[Path], Pack | None]:
+    """The scenario folders of the run and the pack they form, if any."""
+    if args.pack and args.scenarios:
+        raise ConfigError("give --pack or --scenarios, not both")
+    dirs = [pack_dir(args.pack)] if args.pack else scenario_dirs(args.scenarios)
+    pack = pack_at(dirs[0]) if len(dirs) == 1 else None
+    if pack is not None and pack.foreign and args.target == "stub":
+        raise ConfigError(
+            f"the {pack.name} pack verifies a LibreLog that is not this project's: run it with --target live"
+            " (LIBRELOG_URL and the pack's settings in the environment)"
+        )
+    return dirs, pack
+
+
+def _manifest(args: argparse.Namespace, pack: Pack | None) -> Manifest | None:
+    if args.expect is None:
+        return None
+    if args.expect == PACK_MANIFEST:
+        if pack is None or pack.manifest is None:
+            raise ConfigError("--expect without a file needs a pack with a manifest (pack.yaml: expected)")
+        return Manifest.read(pack.manifest)
+    return Manifest.read(Path(args.expect))
+
+
+def _hold(manifest: Manifest, summary: Summary, results: Path, narrowed: bool) -> bool:
+    """The run against the manifest: printed, written beside the results; True when it holds."""
+    actual = summary.outcomes()
+    differences = compare_outcomes(manifest, actual, selected_only=narrowed)
+    write_outcomes(results, manifest, actual, differences)
+    if differences:
+        print(f"{PROG}: the run differs from {manifest.path} in {len(differences)} scenario(s):", file=sys.stderr)
+        for difference in differences:
+            print(f"  - {difference}", file=sys.stderr)
+        return False
+    failing = sum(1 for o in actual.values() if o != "passed")
+    print(f"Expected outcomes hold: {len(actual)} scenario(s) as {manifest.path.name} says ({failing} not passing).")
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
-    dirs = scenario_dirs(args.scenarios)
+    dirs, pack = _chosen(args)
+    manifest = _manifest(args, pack)
     files = _scenario_files(dirs)
     if not files:
         shown = ", ".join(str(d) for d in dirs)
@@ -231,7 +286,7 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"--require-allure: {exc}") from None
     out = Path(args.out)
     results = Path(args.results) if args.results else out / "allure-results"
-    deployment = _preflight(args, out) if args.target in ("live", "compose") else None
+    deployment = _preflight(args, out, pack) if args.target in ("live", "compose") else None
     if results.exists() and not args.keep_results:
         shutil.rmtree(results)
     pytest_args = [
@@ -266,6 +321,8 @@ def run(args: argparse.Namespace) -> int:
         pytest_args += ["--sandbox-date", args.sandbox_date]
     if args.allow_destructive:
         pytest_args.append("--allow-destructive")
+    if args.allow_commands:
+        pytest_args.append("--allow-commands")
     if args.workers:
         pytest_args += ["-n", str(args.workers)]
     if deployment is not None:
@@ -288,7 +345,10 @@ def run(args: argparse.Namespace) -> int:
     if summary.executed == 0:
         raise NothingVerified(_nothing_ran(args, summary, len(files)))
     print(f"Allure results: {results}")
-    verified = code == pytest.ExitCode.OK and station_unchanged
+    if manifest is not None:  # the manifest, not pytest's verdict, says whether the run is as expected
+        verified = _hold(manifest, summary, results, narrowed=bool(args.k or args.m)) and station_unchanged
+    else:
+        verified = code == pytest.ExitCode.OK and station_unchanged
     if args.no_report:
         return OK if verified else FAILED
     history = Path(args.history) if args.history else out / "allure-history.jsonl"
@@ -473,6 +533,19 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-k", help="only scenarios matching this expression (ids, titles)")
     r.add_argument("-m", help="only scenarios whose tags match this mark expression")
     r.add_argument("--scenarios", action="append", metavar="DIR", help=scenarios_help)
+    r.add_argument(
+        "--pack",
+        metavar="NAME|DIR",
+        help="a pack of scenarios: 'default' (the built-in suite), 'original-librelog', or a pack folder",
+    )
+    r.add_argument(
+        "--expect",
+        nargs="?",
+        const=PACK_MANIFEST,
+        metavar="FILE",
+        help="a manifest of expected outcomes (default: the pack's own): the run passes when it holds exactly",
+    )
+    r.add_argument("--allow-commands", action="store_true", help="let scenarios run local programs (command steps)")
     r.add_argument("--out", default=str(DEFAULT_OUT), help="where the reports are written (default: ./reports/out)")
     r.add_argument("--results", help="Allure results folder, emptied first (default: OUT/allure-results)")
     r.add_argument("--keep-results", action="store_true", help="do not empty the results folder first")

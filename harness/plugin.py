@@ -65,6 +65,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption("--sandbox-date", default=None, help="live runs write only on this date (default 2099-01-01)")
     group.addoption("--allow-destructive", action="store_true", help="let live runs write outside the sandbox")
     group.addoption("--preflight", default=None, help="the preflight's findings (JSON), as the CLI wrote them")
+    group.addoption("--allow-commands", action="store_true", help="let scenarios run local programs (command steps)")
     group.addoption("--ledger", default=None, help="live runs: where the record of what the run creates is kept")
     group.addoption(
         "--scenario-dir",
@@ -76,7 +77,9 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 def _is_scenario_file(file_path: Path, config: pytest.Config) -> bool:
     """YAML under a folder named ``scenarios`` or a given ``--scenario-dir``; other YAML is left alone."""
-    if file_path.suffix not in (".yaml", ".yml"):
+    from .pack import NOT_SCENARIOS
+
+    if file_path.suffix not in (".yaml", ".yml") or file_path.name in NOT_SCENARIOS:
         return False
     if "scenarios" in file_path.parts:
         return True
@@ -166,6 +169,7 @@ class ScenarioItem(pytest.Item):
         from .capabilities import Capability
         from .ledger import Ledger
         from .report import Recorder
+        from .services import apply_services
         from .steps import Runner
         from .targets import LiveConfig, env_sandbox, environment, fresh_target, sandbox_target, stub_target
         from .templating import Context
@@ -179,7 +183,9 @@ class ScenarioItem(pytest.Item):
             context_manager = stub_target(settings, fixtures, sandbox)
         elif facts.fresh_per_scenario:
             config = LiveConfig.from_env(env, sandbox, allow_destructive=True)
-            context_manager = fresh_target(target_name, config, fixtures, settings, env)
+            context_manager = fresh_target(
+                target_name, config, fixtures, settings, env, librelog_reset=facts.librelog_contract
+            )
         else:
             config = LiveConfig.from_env(env, sandbox, self.config.getoption("allow_destructive"))
             ledger = Ledger(Path(self.config.getoption("ledger") or "reports/out/live-ledger.jsonl"))
@@ -189,8 +195,21 @@ class ScenarioItem(pytest.Item):
             self.masker = target.masker
             self.recorder = Recorder(target.masker)
             context.target = target.describe()
+            target.may_run_commands = Capability.COMMANDS in facts.capabilities
+            apply_services(target, context.render(self.scenario.data.get("services", {})), env)
             runner = Runner(self.scenario, target, context, self.recorder)
-            await runner.run()
+            pack = self.scenario.pack
+            teardown = pack.teardown if pack is not None else []
+            try:
+                if pack is not None and pack.setup:
+                    await runner.run(pack.setup, prefix="pack setup: ")
+                await runner.run()
+            except BaseException:
+                if teardown:
+                    await runner.teardown(teardown, after_failure=True)
+                raise
+            if teardown:
+                await runner.teardown(teardown)
             return runner.skipped
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
@@ -210,25 +229,38 @@ class ScenarioItem(pytest.Item):
 FACTS_KEY = pytest.StashKey["Facts"]()
 
 
+def given_pack(config: pytest.Config) -> Any:
+    """The pack among the given scenario folders, if one of them is a pack."""
+    from .pack import pack_at
+
+    return next((p for p in (pack_at(Path(d)) for d in config.getoption("scenario_dir")) if p), None)
+
+
 def target_facts(config: pytest.Config) -> Facts:
     """What the target offers: the CLI's preflight (passed as a file), else found once per process."""
     if FACTS_KEY not in config.stash:
         import json
 
-        from .capabilities import Facts, full
+        from .capabilities import Capability, Facts, full
 
         target = config.getoption("target")
         if config.getoption("preflight"):
             facts = Facts.from_json(json.loads(Path(config.getoption("preflight")).read_text()))
         elif target == "stub":
             facts = full("stub")
+            if config.getoption("allow_commands"):
+                facts.capabilities.add(Capability.COMMANDS)
         else:
             from .preflight import discover
             from .targets import LiveConfig, env_sandbox, environment
 
             sandbox = env_sandbox(config.getoption("sandbox_date"))
             live = LiveConfig.from_env(environment(), sandbox, config.getoption("allow_destructive"))
-            facts = discover(live, target, os.environ.get("LIBRETIME_API_FACE_URL"))
+            facts = discover(
+                live, target, os.environ.get("LIBRETIME_API_FACE_URL"), pack=given_pack(config), env=environment()
+            )
+            if config.getoption("allow_commands"):
+                facts.capabilities.add(Capability.COMMANDS)
         config.stash[FACTS_KEY] = facts
     return config.stash[FACTS_KEY]
 

@@ -10,13 +10,17 @@ Every probe is a read or a request LibreTime refuses as invalid: the preflight w
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from .capabilities import Capability, Facts
 from .errors import ConfigError
+from .pack import Pack
+from .services import service_headers
 from .targets import LiveConfig
+from .templating import Context
 
 TIMEOUT_S = 10.0
 
@@ -111,19 +115,52 @@ def _upload(libretime: httpx.Client, facts: Facts, api_key: str) -> None:
         facts.notes.append(f"upload: LibreTime has no {path} ({response.status_code}): voice uploads cannot land")
 
 
-def discover(config: LiveConfig, target: str, api_face_url: str | None = None) -> Facts:
+def _foreign_librelog(client: httpx.Client, facts: Facts, pack: Pack) -> None:
+    """A pack's LibreLog speaks its own API: the preflight only checks that it answers."""
+    health = _get(client, pack.health, "LibreLog", "LIBRELOG_URL")
+    if health.status_code >= 400:
+        raise ConfigError(
+            f"LibreLog at {client.base_url} (pack {pack.name}) answered GET {pack.health} with"
+            f" {health.status_code}: {health.text[:160]!r}"
+        )
+    facts.notes.append(f"librelog_reset: the {pack.name} pack's LibreLog is not this project's (no test reset)")
+
+
+def discover(
+    config: LiveConfig,
+    target: str,
+    api_face_url: str | None = None,
+    *,
+    pack: Pack | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Facts:
     """Probe both services; ConfigError for anything that makes verification impossible."""
     facts = Facts(target=target, librelog_url=config.librelog_url, libretime_url=config.libretime_url)
+    foreign = pack is not None and pack.foreign
+    if pack is not None:
+        facts.pack = pack.name
+        facts.librelog_contract = not foreign
+    headers = dict(config.librelog_headers)
+    if pack is not None:
+        services = Context(sandbox_date=config.sandbox_date, env=env or {}, target={}, vars={}).render(
+            pack.defaults.get("services", {})
+        )
+        headers.update(service_headers(services, "librelog", env or {}))
     try:
         with (
-            httpx.Client(base_url=config.librelog_url, headers=config.librelog_headers, timeout=TIMEOUT_S) as librelog,
+            httpx.Client(base_url=config.librelog_url, headers=headers, timeout=TIMEOUT_S) as librelog,
             httpx.Client(
                 base_url=config.libretime_url, headers=config.libretime_headers, timeout=TIMEOUT_S
             ) as libretime,
         ):
-            _librelog(librelog, facts)
+            if foreign:
+                assert pack is not None
+                _foreign_librelog(librelog, facts, pack)
+            else:
+                _librelog(librelog, facts)
             _libretime(libretime, facts)
-            _upload(libretime, facts, config.api_key)
+            if not foreign:
+                _upload(libretime, facts, config.api_key)
     except httpx.InvalidURL as exc:
         raise ConfigError(f"a service URL is not usable: {exc}") from None
     except httpx.HTTPError as exc:

@@ -20,7 +20,7 @@ from ..expect import ExpectationFailed, subset_diff
 from ..report import Recorder
 from ..targets import Target
 from .common import duration, instant, iso_z, read_json
-from .log_comparison import actual_from_rows, compare, expected_from_log
+from .log_comparison import Expected, actual_from_rows, compare, expected_from_log
 
 
 @dataclass
@@ -145,11 +145,18 @@ async def schedule_matches_log(target: Target, log_id: Any, rec: Recorder, *, ha
     # Only the integration extension stores a hard start: compare it where LibreLog writes through it.
     flavor = (await read_json(target.librelog, "/sync/libretime/config")).get("flavor")
     readable = snap.hard_start is not None and (hard_start or flavor == "integration")
-    expected = expected_from_log(log)
+    await verify_day(target, expected_from_log(log), snap, f"log {log_id}", readable, rec)
+
+
+async def verify_day(
+    target: Target, expected: list[Expected], snap: Snapshot, what: str, readable: bool, rec: Recorder
+) -> None:
+    """The day's rows against the expected entries, then every row against its file and instance."""
     differences = compare(expected, actual_from_rows(snap.rows, snap.hard_start if readable else None))
+    day = snap.date
     if differences:
         rec.table(
-            f"Log {log_id} against LibreTime's schedule of {log['date']}: differences",
+            f"{what[0].upper()}{what[1:]} against LibreTime's schedule of {day}: differences",
             ["kind", "UTC instant", "log media", "LibreTime media", "row id", "what"],
             [
                 [
@@ -165,21 +172,21 @@ async def schedule_matches_log(target: Target, log_id: Any, rec: Recorder, *, ha
         )
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(d.kind for d in differences).items()))
         raise ExpectationFailed(
-            f"LibreTime's schedule for {log['date']} differs from log {log_id}: {counts}"
-            f" (first: {'; '.join(d.text for d in differences[:3])}); log has {len(expected)}, LibreTime"
+            f"LibreTime's schedule for {day} differs from {what}: {counts}"
+            f" (first: {'; '.join(d.text for d in differences[:3])}); expected {len(expected)}, LibreTime"
             f" {len(snap.rows)}"
         )
     files = await _rows_by_id(target, "files", {r["file"] for r in snap.rows if r.get("file") is not None})
     instances = await _rows_by_id(target, "show-instances", {r["instance"] for r in snap.rows if r.get("instance")})
     table, problems = row_problems(snap.rows, files, instances)
     rec.table(
-        f"Every row of {log['date']} against its file and show instance",
+        f"Every row of {day} against its file and show instance",
         ["UTC start", "UTC end", "media", "cue in", "cue out", "fade in", "fade out", "position", "instance", "ok"],
         table,
     )
     if problems:
         raise ExpectationFailed(
-            f"LibreTime holds log {log_id}'s entries, but {len(problems)} row problem(s): " + "; ".join(problems[:4])
+            f"LibreTime holds {what}'s entries, but {len(problems)} row problem(s): " + "; ".join(problems[:4])
         )
 
 

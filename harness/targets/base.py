@@ -33,6 +33,7 @@ class Target:
     sandbox_date: date
     has_control_plane: bool
     allow_destructive: bool = True
+    may_run_commands: bool = False  # the run allows ``command`` steps (--allow-commands)
     created_logs: list[int] = field(default_factory=list)
     created_voice: list[int] = field(default_factory=list)
     # Set on sandboxed live targets: the rail asked before every writing request, and the ledger

@@ -62,10 +62,19 @@ async def reset_librelog(librelog: httpx.AsyncClient, settings: Mapping[str, Any
 
 @asynccontextmanager
 async def fresh_target(
-    name: str, config: LiveConfig, fixtures: Any, settings: Mapping[str, Any], env: Mapping[str, str]
+    name: str,
+    config: LiveConfig,
+    fixtures: Any,
+    settings: Mapping[str, Any],
+    env: Mapping[str, str],
+    *,
+    librelog_reset: bool = True,
 ) -> AsyncIterator[Target]:
+    """Both services reset; a LibreLog that is not this project's (a pack's) has no reset, so only
+    the stub starts fresh and the pack's own setup and teardown keep LibreLog's state in hand."""
     async with connect(config) as (librelog, libretime):
         await reset(libretime, "/__stub__/reset", None, "the LibreTime stub's control plane")
-        await reset_librelog(librelog, settings, env)
+        if librelog_reset:
+            await reset_librelog(librelog, settings, env)
         await seed(libretime, fixtures)
         yield config.target(name, librelog, libretime, has_control_plane=True)
