@@ -87,11 +87,17 @@ def row_problems(
     """Each row against its file and show instance; (table rows, problems in words)."""
     table, problems = [], []
     last_position: dict[int, tuple[int, str]] = {}
+    latest: dict[str, Any] | None = None  # the row that ends last so far
     for row in rows:
         where = f"row {row['id']} at {row['starts_at']}"
         found: list[str] = []
         file_row = files.get(row.get("file"))
         start = instant(row["starts_at"])
+        # Two rows playing at once: the later one cuts into the earlier (a log entry past its hour).
+        if latest is not None and start < instant(latest["ends_at"]):
+            found.append(f"overlaps row {latest['id']} ({latest['starts_at']} to {latest['ends_at']})")
+        if latest is None or instant(row["ends_at"]) > instant(latest["ends_at"]):
+            latest = row
         if file_row is not None:
             cue_in = duration(file_row.get("cue_in")) or timedelta(0)
             cue_out = duration(file_row.get("cue_out")) or duration(file_row.get("length"))

@@ -55,9 +55,10 @@ class RegistryError(Exception):
 
 
 def _builtin() -> list[StepKind]:
-    from . import commands, containers, libretime_checks, requests, stub_control
+    from . import commands, containers, libretime_checks, requests, stub_control, values
 
-    return [*requests.KINDS, *libretime_checks.KINDS, *stub_control.KINDS, *containers.KINDS, *commands.KINDS]
+    families = (requests, libretime_checks, values, stub_control, containers, commands)
+    return [kind for family in families for kind in family.KINDS]
 
 
 def _plugin_kinds() -> Iterable[StepKind]:
