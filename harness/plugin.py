@@ -177,6 +177,7 @@ class ScenarioItem(pytest.Item):
         sandbox = env_sandbox(self.config.getoption("sandbox_date"))
         env = environment()
         context = Context(sandbox_date=sandbox, env=env, target={}, vars=self.scenario.data.get("vars", {}))
+        context.vars = context.render(context.vars)  # vars may use {{ sandbox_date }} and {{ env.X }}
         fixtures = context.render(self.scenario.data.get("fixtures"))  # fixtures may use {{ sandbox_date }}
         settings = self.scenario.data.get("settings", {})
         if target_name == "stub":

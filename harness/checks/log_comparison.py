@@ -80,6 +80,13 @@ def actual_from_rows(rows: list[dict[str, Any]], hard_start: dict[int, bool] | N
     return [Actual(instant(r["starts_at"]), r.get("file"), r["id"], hard(r["id"])) for r in rows]
 
 
+def _named(entry: Expected) -> str:
+    """An entry as a failure names it: its file, or its title when it has no media id."""
+    if entry.media is not None:
+        return f"file {entry.media}"
+    return f"{entry.title!r} (an entry with no media id)" if entry.title else "an entry with no media id"
+
+
 def _take(pool: dict[Any, list[Actual]], key: Any) -> Actual | None:
     rows = pool.get(key)
     return rows.pop(0) if rows else None
@@ -129,7 +136,7 @@ def compare(expected: list[Expected], actual: list[Actual], max_shift: timedelta
     for entry in still:
         same_media = [r for r in rest if r.media == entry.media and abs(r.at - entry.at) <= max_shift]
         if not same_media:
-            out.append(Difference(MISSING, entry, None, f"no row at {iso_z(entry.at)} for file {entry.media}"))
+            out.append(Difference(MISSING, entry, None, f"no row at {iso_z(entry.at)} for {_named(entry)}"))
             continue
         row = min(same_media, key=lambda r: (abs((r.at - entry.at).total_seconds()), r.row_id))
         rest.remove(row)

@@ -182,18 +182,21 @@ async def verify_day(
             f" (first: {'; '.join(d.text for d in differences[:3])}); expected {len(expected)}, LibreTime"
             f" {len(snap.rows)}"
         )
+    await rows_valid(target, snap, rec, f"LibreTime holds {what}'s entries, but")
+
+
+async def rows_valid(target: Target, snap: Snapshot, rec: Recorder, lead: str = "LibreTime's day has") -> None:
+    """Every row of the day against its file and show instance, and against its neighbours."""
     files = await _rows_by_id(target, "files", {r["file"] for r in snap.rows if r.get("file") is not None})
     instances = await _rows_by_id(target, "show-instances", {r["instance"] for r in snap.rows if r.get("instance")})
     table, problems = row_problems(snap.rows, files, instances)
     rec.table(
-        f"Every row of {day} against its file and show instance",
+        f"Every row of {snap.date} against its file and show instance",
         ["UTC start", "UTC end", "media", "cue in", "cue out", "fade in", "fade out", "position", "instance", "ok"],
         table,
     )
     if problems:
-        raise ExpectationFailed(
-            f"LibreTime holds {what}'s entries, but {len(problems)} row problem(s): " + "; ".join(problems[:4])
-        )
+        raise ExpectationFailed(f"{lead} {len(problems)} row problem(s): " + "; ".join(problems[:4]))
 
 
 def schedule_diff(

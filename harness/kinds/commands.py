@@ -28,7 +28,7 @@ def shown(text: str) -> str:
 async def _command(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
     if not runner.target.may_run_commands:
         raise HarnessError("the target does not allow commands: run with --allow-commands to let scenarios run them")
-    argv = [str(a) for a in spec["run"]]
+    argv = _flat(spec["run"])
     timeout = spec.get("timeout_s", 30.0)
     stdin = spec.get("stdin")
     masker = runner.target.masker
@@ -61,6 +61,11 @@ async def _command(runner: Runner, spec: Any, step: dict[str, Any], since: int) 
         runner.ctx.saved[spec["save_as"]] = _parsed(stdout, spec.get("output", "text"))
 
 
+def _flat(items: list[Any]) -> list[str]:
+    """The argument list, with a templated list (a pack's ``{{ vars.psql }}``) spliced in."""
+    return [str(a) for item in items for a in (_flat(item) if isinstance(item, list) else [item])]
+
+
 def _parsed(stdout: str, output: str) -> Any:
     if output == "json":
         try:
@@ -80,8 +85,8 @@ SCHEMA: dict[str, Any] = {
         "run": {
             "type": "array",
             "minItems": 1,
-            "items": {"type": ["string", "number"]},
-            "description": "the program and its arguments (templated; no shell)",
+            "items": {"type": ["string", "number", "array"]},
+            "description": "the program and its arguments (templated; no shell; a list is spliced in)",
         },
         "stdin": {"type": "string", "description": "text given on standard input"},
         "timeout_s": {"type": "number", "exclusiveMinimum": 0, "description": "killed after this long (default 30)"},
@@ -99,6 +104,6 @@ KINDS = [
         SCHEMA,
         description="run a local program (fixtures an API cannot create); needs the commands capability",
         needs=Capability.COMMANDS,
-        title=lambda spec: f"command {shown(str(spec['run'][0]))}",
+        title=lambda spec: f"command {shown(_flat(spec['run'])[0])}",
     )
 ]

@@ -31,6 +31,13 @@ async def _matches(runner: Runner, spec: Any, step: dict[str, Any], since: int) 
     await schedule_matches(runner.target, spec, runner.rec)
 
 
+async def _rows_valid(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+    from ..checks.schedule import rows_valid
+
+    snap = await checks.snapshot(runner.target, spec["date"], spec.get("timezone", "UTC"), runner.rec)
+    await rows_valid(runner.target, snap, runner.rec)
+
+
 async def _diff(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
     before = runner.snapshots.get(spec["since"])
     if before is None:
@@ -79,6 +86,16 @@ KINDS = [
         title=lambda spec: f"LibreTime's schedule of {spec['date']} ({spec['timezone']}) holds the expected entries",
     ),
     StepKind("libretime.schedule_diff", "libretime_checks", _diff, {"$ref": "#/$defs/schedule_diff"}, effect=True),
+    StepKind(
+        "libretime.rows_valid",
+        "libretime_checks",
+        _rows_valid,
+        {"$ref": "#/$defs/snapshot_day"},
+        description="every schedule row of a station-local day is well formed: cue window, fades, instance,"
+        " no two rows playing at once (an empty day passes)",
+        effect=True,
+        title=lambda spec: f"every row of LibreTime's {spec['date']} ({spec.get('timezone', 'UTC')}) is well formed",
+    ),
     StepKind("libretime.file", "libretime_checks", _file, {"$ref": "#/$defs/file"}, effect=True),
     StepKind("libretime.provision", "libretime_checks", _provision, {"$ref": "#/$defs/libretime_provision"}),
     StepKind(

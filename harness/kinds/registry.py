@@ -109,4 +109,5 @@ def scenario_schema() -> dict[str, Any]:
         if kind.description and "$ref" not in kind.schema:
             step["properties"][name].setdefault("description", kind.description)
     step["oneOf"] = [{"required": [name]} for name in kinds()]
+    schema["properties"]["requires"]["items"]["enum"] = [str(c) for c in Capability]
     return schema
