@@ -151,6 +151,12 @@ class ScenarioItem(pytest.Item):
             allure.dynamic.label("seed_doc", data["seed_doc"])
         for step in data.get("seed_plan", []):
             allure.dynamic.label("seed_plan", str(step))
+        for claim in data.get("seed_claims", []):
+            allure.dynamic.label("seed_claim", claim)
+        if data.get("defect"):
+            allure.dynamic.label("defect", data["defect"])
+        if self.scenario.pack is not None:
+            allure.dynamic.label("pack", self.scenario.pack.name)
         allure.dynamic.description(data.get("description") or data.get("seed_doc") or data["title"])
         facts = target_facts(self.config)
         need = required(self.scenario, facts)

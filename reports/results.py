@@ -32,6 +32,8 @@ class ScenarioResult:
     duration_s: float
     start_ms: int
     steps: list[Step] = field(default_factory=list)
+    seed_claims: list[str] = field(default_factory=list)  # rows of the seed's Test Execution Summary
+    defect: str | None = None  # the defect the scenario proves, as its pack names it
 
     @property
     def ok(self) -> bool:
@@ -46,6 +48,7 @@ class Run:
     stopped_ms: int
     preflight: dict[str, Any] | None = None  # what a live or compose target offered (harness preflight)
     safety: dict[str, Any] | None = None  # the station before and after a live run on a real LibreTime
+    outcomes: dict[str, Any] | None = None  # the run against a pack's manifest of expected outcomes
 
     @property
     def duration_s(self) -> float:
@@ -111,6 +114,8 @@ def load_run(folder: Path) -> Run:
                 duration_s=max(0, raw.get("stop", 0) - raw.get("start", 0)) / 1000,
                 start_ms=raw.get("start", 0),
                 steps=_steps(folder, raw.get("steps", [])),
+                seed_claims=labels.get("seed_claim", []),
+                defect=labels.get("defect", [None])[0],
             )
         )
     environment = {}
@@ -123,7 +128,8 @@ def load_run(folder: Path) -> Run:
     starts = [s.start_ms for s in scenarios if s.start_ms]
     stops = [s.start_ms + int(s.duration_s * 1000) for s in scenarios if s.start_ms]
     scenarios.sort(key=lambda s: (s.feature, s.id))
-    extras = {name: _json_file(folder / name) for name in ("librelog-verify-preflight.json", "station-safety.json")}
+    names = ("librelog-verify-preflight.json", "station-safety.json", "expected-outcomes.json")
+    extras = {name: _json_file(folder / name) for name in names}
     return Run(
         scenarios,
         environment,
@@ -131,6 +137,7 @@ def load_run(folder: Path) -> Run:
         max(stops, default=0),
         preflight=extras["librelog-verify-preflight.json"],
         safety=extras["station-safety.json"],
+        outcomes=extras["expected-outcomes.json"],
     )
 
 
