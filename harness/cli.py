@@ -59,6 +59,7 @@ class Summary:
         self.started = time.monotonic()
         self.selected = 0
         self.deselected = 0
+        self.reasons: dict[str, str] = {}  # why a scenario was skipped
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Any:
@@ -81,6 +82,8 @@ class Summary:
             if outcome == "failed" and report.longreprtext.startswith(("HARNESS ERROR", "SCENARIO ERROR")):
                 outcome = "broken"  # the harness could not verify: not a product defect
             self.rows.append((item_id, title, outcome, report.duration))
+            if outcome == "skipped" and isinstance(report.longrepr, tuple):
+                self.reasons[item_id] = str(report.longrepr[2]).removeprefix("Skipped: ")
 
     @property
     def executed(self) -> int:
@@ -95,8 +98,10 @@ class Summary:
             return "no scenarios ran"
         width = min(70, max(len(r[1]) for r in self.rows))
         lines = [f"{'result':8} {'time':>7}  {'scenario':{width}}", "-" * (18 + width)]
-        for _item_id, title, outcome, duration in self.rows:
+        for item_id, title, outcome, duration in self.rows:
             lines.append(f"{outcome.upper():8} {duration:6.2f}s  {title[:width]}")
+            if item_id in self.reasons:
+                lines.append(f"{'':18}{self.reasons[item_id]}")
         counts = Counter(r[2] for r in self.rows)
         lines.append("-" * (18 + width))
         lines.append(

@@ -153,23 +153,34 @@ def _eventually_title(spec: Any) -> str:
 
 async def _login(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
     """Log in, then send the token on every later request to that service in this scenario. The
-    token and the login body's secret fields are masked wherever the run writes."""
+    token and the login body's secret fields are masked wherever the run writes: the answer is
+    recorded only once its token is known to the masker."""
+    masker = runner.target.masker
     body = spec.get("json") or {}
     for name in spec.get("secret_fields", ["password"]):
         if isinstance(body.get(name), str):
-            runner.target.masker.add(body[name])
-    request = {"service": spec["service"], "method": spec.get("method", "POST"), "path": spec["path"], "json": body}
-    if spec.get("headers"):
-        request["headers"] = spec["headers"]
-    observed = await send(runner, request, {"status": spec.get("status", 200)}, {})
-    token = jmespath.search(spec.get("token", "access_token"), observed.json)
+            masker.add(body[name])
+    client = _client(runner, spec["service"])
+    method, path = spec.get("method", "POST"), spec["path"]
+    shown = {"method": method, "url": str(client.base_url).rstrip("/") + path, "json": body}
+    try:
+        response = await client.request(method, path, json=body, headers=spec.get("headers"))
+    except httpx.TransportError as exc:
+        runner.rec.exchange(shown, None, repr(exc))
+        raise ServiceUnreachable(f"Unreachable: {spec['service']} at {client.base_url}: {exc!r}") from None
+    observed = Observed.of(response)
+    where = spec.get("token", "access_token")
+    token = jmespath.search(where, observed.json) if observed.status == spec.get("status", 200) else None
+    if isinstance(token, str) and token:
+        masker.add(token)
+    runner.rec.exchange(shown, {"status": observed.status, "body": observed.json or observed.text[:2000]})
+    problems = failures({"status": spec.get("status", 200)}, observed)
+    if problems:
+        raise ExpectationFailed(f"{method} {path}: " + "; ".join(problems))
     if not isinstance(token, str) or not token:
-        raise HarnessError(
-            f"login to {spec['service']}: {spec.get('token', 'access_token')!r} found no token in the answer"
-        )
-    runner.target.masker.add(token)
-    _client(runner, spec["service"]).headers["Authorization"] = f"{spec.get('scheme', 'Bearer')} {token}"
+        raise HarnessError(f"login to {spec['service']}: {where!r} found no token in the answer")
     scheme = spec.get("scheme", "Bearer")
+    client.headers["Authorization"] = f"{scheme} {token}"
     runner.rec.text("logged in", f"{spec['service']} requests now carry Authorization: {scheme} •••")
 
 
