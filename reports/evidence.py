@@ -51,7 +51,8 @@ def describe(step: Step) -> str:
     response = step.attachments.get("response")
     if isinstance(request, dict) and isinstance(response, dict):
         path = request.get("url", "").split("://", 1)[-1].split("/", 1)[-1]
-        parts.append(f"{request.get('method')} /{path} → {response.get('status')} in {response.get('elapsed_ms')} ms")
+        took = f" in {response['elapsed_ms']} ms" if response.get("elapsed_ms") is not None else ""
+        parts.append(f"{request.get('method')} /{path} → {response.get('status')}{took}")
         parts += _scalars(response.get("body"))
     for name, value in step.attachments.items():
         if name.startswith("LibreTime schedule rows") and isinstance(value, dict):

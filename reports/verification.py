@@ -125,6 +125,7 @@ def document(run: Run, generated: datetime, schedule: dict[str, Any] | None = No
             f"{counts['skipped']} skipped (not applicable to this target). Every check below reads LibreTime or "
             "LibreLog back after acting; none rests on a status code alone.",
         ),
+        *_pack_summary(run),
         Block("h2", "LibreTime Integration Configuration"),
         Block(
             "table",
@@ -185,11 +186,35 @@ def document(run: Run, generated: datetime, schedule: dict[str, Any] | None = No
     return blocks
 
 
+def _pack_summary(run: Run) -> list[Block]:
+    """A run against a manifest: whether every outcome is the one expected (failures included)."""
+    outcomes = run.outcomes
+    if not outcomes:
+        return []
+    name = str(outcomes.get("manifest", "")).rsplit("/", 1)[-1]
+    pack = (run.preflight or {}).get("pack") or outcomes.get("pack") or "this pack"
+    if outcomes.get("holds"):
+        failing = sum(1 for o in outcomes.get("actual", {}).values() if o != "passed")
+        text = (
+            f"✅ **As expected** by `{name}` ({pack}): every outcome is the one the manifest lists, its {failing}"
+            " failures being the defects it names (see Seed Claimed / Verified)."
+        )
+    else:
+        text = f"❌ **Not as expected** by `{name}` ({pack}): {len(outcomes.get('differences', []))} difference(s)."
+    return [Block("p", text)]
+
+
 def _preflight_rows(run: Run) -> list[list[str]]:
     found = run.preflight
     if not found:
         return []
     librelog = found.get("librelog", {})
+    if found.get("librelog_contract") is False:
+        return [
+            ["pack", str(found.get("pack"))],
+            ["LibreLog", "not this project's: the pack says how to reach it (its settings are not probed)"],
+            ["what the target offers (preflight)", ", ".join(found.get("capabilities", [])) or "none"],
+        ]
     return [
         ["LibreLog's flavour and station time zone", f"{librelog.get('flavor')}, {librelog.get('station_timezone')}"],
         ["LibreLog's LibreTime URL (as it reaches LibreTime)", str(librelog.get("api_url"))],
@@ -231,7 +256,12 @@ def _live_blocks(run: Run) -> list[Block]:
     ]
     safety = run.safety
     if safety is None:
-        note = "every scenario started from a fresh stub and LibreLog" if _fresh(run) else "not measured"
+        if _fresh(run):
+            note = "every scenario started from a fresh stub and LibreLog"
+        elif _stub_only(run):
+            note = "LibreTime is the stub, reset before every scenario; the pack's teardown cleans LibreLog"
+        else:
+            note = "not measured"
         blocks.append(Block("p", f"**Station safety:** {note}."))
         return blocks
     tables = ", ".join(f"{n} {table}" for table, n in safety.get("tables", {}).items())
@@ -247,6 +277,11 @@ def _live_blocks(run: Run) -> list[Block]:
             )
         )
     return blocks
+
+
+def _stub_only(run: Run) -> bool:
+    found = run.preflight or {}
+    return "stub_control" in found.get("capabilities", []) and found.get("librelog_contract") is False
 
 
 def _fresh(run: Run) -> bool:

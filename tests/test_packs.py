@@ -126,6 +126,9 @@ def test_a_pack_reaches_a_foreign_librelog_through_its_own_settings_and_its_mani
         "| `/sync/status` | GET | ✅ 200 OK - Connection verified | ❌ 0 of 1 scenario(s) passed | `wrong`:" in report
     )
     assert "| mine 1 | `wrong` A check that my LibreLog fails | ❌ failed |" in report
+    assert "✅ **As expected** by `expected-outcomes.yaml` (my-librelog)" in report
+    assert "| LibreLog | not this project's" in report
+    assert "LibreTime is the stub, reset before every scenario" in report
 
     (pack / "expected-outcomes.yaml").write_text(
         yaml.safe_dump({"outcomes": {"syncs": "passed", "wrong": "passed", "gone": "failed"}})

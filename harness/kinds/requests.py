@@ -163,6 +163,7 @@ async def _login(runner: Runner, spec: Any, step: dict[str, Any], since: int) ->
     client = _client(runner, spec["service"])
     method, path = spec.get("method", "POST"), spec["path"]
     shown = {"method": method, "url": str(client.base_url).rstrip("/") + path, "json": body}
+    started = time.perf_counter()
     try:
         response = await client.request(method, path, json=body, headers=spec.get("headers"))
     except httpx.TransportError as exc:
@@ -173,7 +174,9 @@ async def _login(runner: Runner, spec: Any, step: dict[str, Any], since: int) ->
     token = jmespath.search(where, observed.json) if observed.status == spec.get("status", 200) else None
     if isinstance(token, str) and token:
         masker.add(token)
-    runner.rec.exchange(shown, {"status": observed.status, "body": observed.json or observed.text[:2000]})
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    answer = {"status": observed.status, "elapsed_ms": elapsed_ms, "body": observed.json or observed.text[:2000]}
+    runner.rec.exchange(shown, answer)
     problems = failures({"status": spec.get("status", 200)}, observed)
     if problems:
         raise ExpectationFailed(f"{method} {path}: " + "; ".join(problems))
