@@ -517,6 +517,19 @@ def catalog(args: argparse.Namespace) -> int:
     return OK
 
 
+def schema(args: argparse.Namespace) -> int:
+    """The scenario schema as validation uses it: the shipped document with every registered kind."""
+    from .kinds import scenario_schema
+
+    text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: the scenario schema with {len(scenario_schema()['$defs']['step']['oneOf'])} step kinds")
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (exit 2) that says where help is, like every other."""
 
@@ -572,6 +585,9 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the built-in suite)")
     v.add_argument("--scenarios", action="append", metavar="DIR", help=scenarios_help)
     v.set_defaults(func=validate)
+    sc = sub.add_parser("schema", help="the scenario JSON Schema, every registered step kind included (for editors)")
+    sc.add_argument("--output", metavar="FILE", help="write it here instead of standard output")
+    sc.set_defaults(func=schema)
     c = sub.add_parser("catalog", help="the scenario table, from the scenarios' metadata")
     c.add_argument("--write", metavar="README", help="replace the generated block in this file")
     c.add_argument("--scenarios", metavar="DIR", help="default: the built-in suite")
