@@ -390,3 +390,16 @@ def test_a_scenario_using_an_unknown_kind_is_refused_with_the_known_ones(tmp_pat
     path.write_text("id: s\ntitle: Unknown kind here\nfeature: F\nseverity: normal\nsteps:\n  - nothing.here: {}\n")
     with pytest.raises(ScenarioError, match="a step needs exactly one of request, eventually"):
         load(path)
+
+
+def test_the_schema_command_prints_every_registered_kind(tmp_path: Path) -> None:
+    out = tmp_path / "schema.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "schema", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and "step kinds" in done.stdout
+    written = json.loads(out.read_text())
+    assert [o["required"][0] for o in written["$defs"]["step"]["oneOf"]] == list(registry.kinds())
