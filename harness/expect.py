@@ -92,6 +92,13 @@ def jmespath_failures(rules: list[dict[str, Any]], document: Any) -> list[str]:
                 out.append(f"{path}: expected {op} {rule[op]}, got {shown}")
         if "matches" in rule and (not isinstance(value, str) or not re.search(rule["matches"], value)):
             out.append(f"{path}: expected to match /{rule['matches']}/, got {shown}")
+        if "each_matches" in rule:
+            if not isinstance(value, list) or not value:
+                out.append(f"{path}: expected a list of strings, each matching /{rule['each_matches']}/, got {shown}")
+            else:
+                bad = [v for v in value if not isinstance(v, str) or not re.search(rule["each_matches"], v)]
+                if bad:
+                    out.append(f"{path}: {len(bad)} of {len(value)} do not match /{rule['each_matches']}/: {bad[:3]}")
     return out
 
 

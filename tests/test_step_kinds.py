@@ -403,3 +403,14 @@ def test_the_schema_command_prints_every_registered_kind(tmp_path: Path) -> None
     assert done.returncode == 0 and "step kinds" in done.stdout
     written = json.loads(out.read_text())
     assert [o["required"][0] for o in written["$defs"]["step"]["oneOf"]] == list(registry.kinds())
+
+
+def test_each_matches_holds_every_item_of_a_list_to_a_pattern() -> None:
+    t = target(lambda r: httpx.Response(404))
+    rule = {"path": "[].start", "each_matches": "(Z|[+-]\\d{2}:?\\d{2})$"}
+    good = [{"start": "2099-01-01T12:00:00Z"}, {"start": "2099-01-01T12:00:00-05:00"}]
+    run_steps(t, [{"value.expect": {"value": good, "jmespath": [rule]}}])
+    with pytest.raises(ExpectationFailed, match=r"1 of 2 do not match .*\['2099-01-01T12:00:00'\]"):
+        run_steps(t, [{"value.expect": {"value": [*good[:1], {"start": "2099-01-01T12:00:00"}], "jmespath": [rule]}}])
+    with pytest.raises(ExpectationFailed, match="expected a list of strings"):
+        run_steps(t, [{"value.expect": {"value": [], "jmespath": [rule]}}])
