@@ -20,7 +20,7 @@ from .errors import ConfigError
 from .pack import Pack
 from .services import service_headers
 from .targets import LiveConfig
-from .templating import Context
+from .templating import Context, TemplateError
 
 TIMEOUT_S = 10.0
 
@@ -142,9 +142,12 @@ def discover(
         facts.librelog_contract = not foreign
     headers = dict(config.librelog_headers)
     if pack is not None:
-        services = Context(sandbox_date=config.sandbox_date, env=env or {}, target={}, vars={}).render(
-            pack.defaults.get("services", {})
-        )
+        try:
+            services = Context(sandbox_date=config.sandbox_date, env=env or {}, target={}, vars={}).render(
+                pack.defaults.get("services", {})
+            )
+        except TemplateError as exc:
+            raise ConfigError(f"the {pack.name} pack's services cannot be set up: {exc}") from None
         headers.update(service_headers(services, "librelog", env or {}))
     try:
         with (

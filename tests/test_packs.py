@@ -154,6 +154,18 @@ def test_without_commands_or_the_pack_token_the_run_says_why(tmp_path: Path, sta
     assert missing.returncode == 1 and "PACK_TOKEN is not set in the environment" in missing.stdout
 
 
+def test_the_original_pack_without_its_settings_stops_before_any_scenario(
+    tmp_path: Path, station: dict[str, str]
+) -> None:
+    env = {k: v for k, v in station.items() if k != "LIBRELOG_API_TOKEN"}
+    done = cli("run", "--pack", "original-librelog", "--target", "live", "--out", "out", cwd=tmp_path, env=env)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stdout + done.stderr
+    assert "the original-librelog pack's services cannot be set up: {{ env.LIBRELOG_HOST_HEADER }} names nothing" in (
+        done.stderr
+    )
+    assert not (tmp_path / "out" / "verification-report.md").exists()
+
+
 def test_a_foreign_pack_does_not_run_against_the_embedded_stubs_and_bad_choices_are_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

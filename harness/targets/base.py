@@ -34,8 +34,8 @@ class Target:
     has_control_plane: bool
     allow_destructive: bool = True
     may_run_commands: bool = False  # the run allows ``command`` steps (--allow-commands)
-    created_logs: list[int] = field(default_factory=list)
-    created_voice: list[int] = field(default_factory=list)
+    created_logs: list[Any] = field(default_factory=list)  # LibreLog's ids: integers or UUIDs
+    created_voice: list[Any] = field(default_factory=list)
     # Set on sandboxed live targets: the rail asked before every writing request, and the ledger
     # that records everything the run creates (see sandbox.py and ledger.py).
     rail: Any = None

@@ -56,7 +56,7 @@ class Rail:
                 continue
             raw = match.group(1)
             ours = target.created_logs if kind == "log" else target.created_voice
-            if raw.isdigit() and int(raw) in ours:
+            if raw in {str(i) for i in ours}:  # integer ids and UUIDs alike
                 return
             # Not ours: allowed only when it names nothing (the call can then only be refused).
             probe = await target.librelog.get(f"/logs/{raw}" if kind == "log" else f"/voice/{raw}")
