@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from .results import Step
@@ -71,10 +73,29 @@ def describe(step: Step) -> str:
         if name.startswith("LibreTime file") and isinstance(value, dict):
             parts.append(f"file {value.get('id')}: {value.get('track_title')!r}, md5 {value.get('md5')}")
     if step.message and step.status != "passed":
-        parts.append(f"failure: {step.message.strip().splitlines()[-1][:300]}")
+        parts.append(f"failure: {message(step.message.strip().splitlines()[-1])[:300]}")
     if step.status == "skipped" or "skipped" in step.attachments:
         parts.append(f"skipped: {step.attachments.get('skipped')}")
     return "; ".join(p for p in parts if p) or "checked"
+
+
+_RAISED = re.compile(r"^(?:[a-z_][a-z0-9_]*\.)+[A-Z][A-Za-z]*(?:Error|Failed|Exception|Unreachable): ")
+
+
+def message(text: str) -> str:
+    """A failure as a reader needs it: the exception's module path dropped, its words kept."""
+    return _RAISED.sub("", text)
+
+
+def _is_id(part: str) -> bool:
+    """A path segment that names one record: a number or a UUID (another LibreLog's ids)."""
+    if part.isdigit():
+        return True
+    try:
+        uuid.UUID(part)
+    except ValueError:
+        return False
+    return len(part) == 36
 
 
 def endpoints(steps: list[Step]) -> list[tuple[str, str, int | None]]:
@@ -84,6 +105,6 @@ def endpoints(steps: list[Step]) -> list[tuple[str, str, int | None]]:
         request, response = step.attachments.get("request"), step.attachments.get("response")
         if isinstance(request, dict) and isinstance(response, dict):
             path = "/" + request.get("url", "").split("://", 1)[-1].split("/", 1)[-1]
-            template = "/".join("{id}" if part.isdigit() else part for part in path.split("?")[0].split("/"))
+            template = "/".join("{id}" if _is_id(part) else part for part in path.split("?")[0].split("/"))
             out.append((request.get("method", "?"), template, response.get("status")))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .document import Block
+from .evidence import message
 from .results import Run, ScenarioResult
 
 # The seed's own table, word for word: endpoint, method, and what it marked.
@@ -29,10 +30,7 @@ ICON = {"passed": "✅", "failed": "❌", "broken": "⚠️", "skipped": "⏭️
 def evidence(s: ScenarioResult) -> str:
     """A failure in one line: what LibreLog answered, or what LibreTime received or holds."""
     text = (s.message or "").strip().splitlines()[0] if s.message else ""
-    _, sep, rest = text.partition(": ")
-    if sep and "." in text.split(":", 1)[0] and " " not in text.split(":", 1)[0]:
-        text = rest  # drop the exception's module path ("harness.expect.ExpectationFailed: ")
-    return text[:400]
+    return message(text)[:400]
 
 
 def _verdict(scenarios: list[ScenarioResult]) -> str:

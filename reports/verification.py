@@ -90,7 +90,7 @@ def _scenario_blocks(s: ScenarioResult, level: str) -> list[Block]:
     if s.status == "skipped":
         items = [f"⏭️ not run on this target: {(s.message or '').strip()[:200]}"]
     if s.status in ("failed", "broken") and s.message:
-        items.append(f"❌ {s.message.strip().splitlines()[0][:400]}")
+        items.append(f"❌ {evidence.message(s.message.strip().splitlines()[0])[:400]}")
     blocks = [Block(level, head)]
     if s.seed_doc:
         blocks.append(Block("p", f"Automates the seed's: {s.seed_doc}"))
@@ -177,7 +177,7 @@ def document(run: Run, generated: datetime, schedule: dict[str, Any] | None = No
         blocks.append(
             Block(
                 "list",
-                items=[f"❌ {s.title} (`{s.id}`): {(s.message or '').strip().splitlines()[0][:300]}" for s in failures],
+                items=[f"❌ {s.title} (`{s.id}`): {seed_claims.evidence(s)[:300]}" for s in failures],
             )
         )
     else:
