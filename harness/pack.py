@@ -40,7 +40,6 @@ class Pack:
     setup: list[dict[str, Any]] = field(default_factory=list)
     teardown: list[dict[str, Any]] = field(default_factory=list)
     expected: str | None = None
-    seed_report: bool = False  # the report compares the seed's claims with this pack's results
 
     @property
     def foreign(self) -> bool:
@@ -78,7 +77,7 @@ def _read(path: Path) -> Pack:
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise ConfigError(f"{path}: a pack file is a mapping with at least a name")
     librelog = data.get("librelog") or {}
-    known = {"name", "title", "librelog", "defaults", "setup", "teardown", "expected", "seed_report"}
+    known = {"name", "title", "librelog", "defaults", "setup", "teardown", "expected"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(known))})")
@@ -94,7 +93,6 @@ def _read(path: Path) -> Pack:
         setup=list(data.get("setup") or []),
         teardown=list(data.get("teardown") or []),
         expected=data.get("expected"),
-        seed_report=bool(data.get("seed_report", False)),
     )
 
 
