@@ -154,15 +154,14 @@ def test_without_commands_or_the_pack_token_the_run_says_why(tmp_path: Path, sta
     assert missing.returncode == 1 and "PACK_TOKEN is not set in the environment" in missing.stdout
 
 
-def test_the_original_pack_without_its_settings_stops_before_any_scenario(
-    tmp_path: Path, station: dict[str, str]
-) -> None:
+def test_a_pack_whose_settings_are_missing_stops_before_any_scenario(tmp_path: Path, station: dict[str, str]) -> None:
+    pack = make_pack(tmp_path, {"syncs": "passed", "wrong": "failed"})
+    text = (pack / "pack.yaml").read_text().replace("{X-Pack: my-librelog}", '{X-Pack: "{{ env.MY_PACK_HOST }}"}')
+    (pack / "pack.yaml").write_text(text)
     env = {k: v for k, v in station.items() if k != "LIBRELOG_API_TOKEN"}
-    done = cli("run", "--pack", "original-librelog", "--target", "live", "--out", "out", cwd=tmp_path, env=env)
+    done = cli("run", "--pack", str(pack), "--target", "live", "--out", "out", cwd=tmp_path, env=env)
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stdout + done.stderr
-    assert "the original-librelog pack's services cannot be set up: {{ env.LIBRELOG_HOST_HEADER }} names nothing" in (
-        done.stderr
-    )
+    assert "the my-librelog pack's services cannot be set up: {{ env.MY_PACK_HOST }} names nothing" in done.stderr
     assert not (tmp_path / "out" / "verification-report.md").exists()
 
 
