@@ -187,7 +187,11 @@ def _preflight(args: argparse.Namespace, out: Path, pack: Pack | None) -> Deploy
     ledger = Ledger(Path(args.ledger) if args.ledger else out / "live-ledger.jsonl")
     deployment = Deployment(config, facts, ledger)
     if facts.fresh_per_scenario:
-        print("  every scenario starts fresh: both services are reset before it")
+        if args.workers:
+            # One stub (and one LibreLog) serve every scenario: resets would cut into each other.
+            raise ConfigError("this deployment's services are reset before each scenario: it runs without -n")
+        reset = "both services are reset" if facts.librelog_contract else "the LibreTime stub is reset"
+        print(f"  every scenario starts fresh: {reset} before it")
         return deployment
     from . import safety
 

@@ -146,6 +146,8 @@ def test_without_commands_or_the_pack_token_the_run_says_why(tmp_path: Path, sta
     pack = make_pack(tmp_path, {"syncs": "passed", "wrong": "failed"})
     env = {**station, "MARKS": str(tmp_path / "m")}
     env.pop("LIBRELOG_API_TOKEN")
+    parallel = cli("run", "--pack", str(pack), "--target", "live", "-n", "2", cwd=tmp_path, env=env)
+    assert parallel.returncode == 2 and "reset before each scenario: it runs without -n" in parallel.stderr
     skipped = cli("run", "--pack", str(pack), "--target", "live", "--out", "out", cwd=tmp_path, env=env)
     assert skipped.returncode == 3 and "commands" in skipped.stdout
     missing = cli(
