@@ -1,5 +1,6 @@
 """Per-service defaults a scenario (or its pack) states: headers sent with every request, and a
-bearer token read from the environment. A token or a header value is a secret to the masker."""
+bearer token read from the environment. The token, and the value of a credential header
+(Authorization, X-Api-Key, Cookie), are secrets to the masker."""
 
 from __future__ import annotations
 
