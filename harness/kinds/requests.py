@@ -25,8 +25,12 @@ def _client(runner: Runner, service: str) -> httpx.AsyncClient:
     return runner.target.librelog if service == "librelog" else runner.target.libretime
 
 
-async def send(runner: Runner, spec: dict[str, Any], expect: dict[str, Any], save: dict[str, str]) -> Observed:
-    """One request, recorded with its answer; the expectations checked and the saves made."""
+async def send(
+    runner: Runner, spec: dict[str, Any], expect: dict[str, Any], save: dict[str, str], secret: str | None = None
+) -> Observed:
+    """One request, recorded with its answer; the expectations checked and the saves made.
+    ``secret`` (JMESPath) names a value of the answer, such as a token, masked before anything
+    of the answer is recorded."""
     target, rec = runner.target, runner.rec
     client = _client(runner, spec["service"])
     method = spec["method"]
@@ -58,6 +62,8 @@ async def send(runner: Runner, spec: dict[str, Any], expect: dict[str, Any], sav
         rec.exchange(shown, None, repr(exc))
         raise ServiceUnreachable(f"Unreachable: {spec['service']} at {client.base_url}: {exc!r}") from None
     observed = Observed.of(response)
+    if secret is not None and isinstance(found := jmespath.search(secret, observed.json), str):
+        target.masker.add(found)
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     rec.exchange(
         shown,
@@ -155,35 +161,20 @@ async def _login(runner: Runner, spec: Any, step: dict[str, Any], since: int) ->
     """Log in, then send the token on every later request to that service in this scenario. The
     token and the login body's secret fields are masked wherever the run writes: the answer is
     recorded only once its token is known to the masker."""
-    masker = runner.target.masker
     body = spec.get("json") or {}
     for name in spec.get("secret_fields", ["password"]):
         if isinstance(body.get(name), str):
-            masker.add(body[name])
-    client = _client(runner, spec["service"])
-    method, path = spec.get("method", "POST"), spec["path"]
-    shown = {"method": method, "url": str(client.base_url).rstrip("/") + path, "json": body}
-    started = time.perf_counter()
-    try:
-        response = await client.request(method, path, json=body, headers=spec.get("headers"))
-    except httpx.TransportError as exc:
-        runner.rec.exchange(shown, None, repr(exc))
-        raise ServiceUnreachable(f"Unreachable: {spec['service']} at {client.base_url}: {exc!r}") from None
-    observed = Observed.of(response)
+            runner.target.masker.add(body[name])
     where = spec.get("token", "access_token")
-    token = jmespath.search(where, observed.json) if observed.status == spec.get("status", 200) else None
-    if isinstance(token, str) and token:
-        masker.add(token)
-    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-    answer = {"status": observed.status, "elapsed_ms": elapsed_ms, "body": observed.json or observed.text[:2000]}
-    runner.rec.exchange(shown, answer)
-    problems = failures({"status": spec.get("status", 200)}, observed)
-    if problems:
-        raise ExpectationFailed(f"{method} {path}: " + "; ".join(problems))
+    request = {"service": spec["service"], "method": spec.get("method", "POST"), "path": spec["path"], "json": body}
+    if spec.get("headers"):
+        request["headers"] = spec["headers"]
+    observed = await send(runner, request, {"status": spec.get("status", 200)}, {}, secret=where)
+    token = jmespath.search(where, observed.json)
     if not isinstance(token, str) or not token:
         raise HarnessError(f"login to {spec['service']}: {where!r} found no token in the answer")
     scheme = spec.get("scheme", "Bearer")
-    client.headers["Authorization"] = f"{scheme} {token}"
+    _client(runner, spec["service"]).headers["Authorization"] = f"{scheme} {token}"
     runner.rec.text("logged in", f"{spec['service']} requests now carry Authorization: {scheme} •••")
 
 
