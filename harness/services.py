@@ -13,26 +13,22 @@ from .targets import Target
 SECRET_HEADERS = {"authorization", "x-api-key", "cookie"}
 
 
-def apply_services(target: Target, services: Mapping[str, Any], env: Mapping[str, str]) -> None:
-    for name, settings in services.items():
-        client = target.librelog if name == "librelog" else target.libretime
-        for header, value in (settings.get("headers") or {}).items():
-            client.headers[header] = value
-            if header.lower() in SECRET_HEADERS:
-                target.masker.add(value)
-        variable = settings.get("bearer_env")
-        if variable:
-            token = env.get(variable)
-            if not token:
-                raise ConfigError(f"services.{name}.bearer_env: {variable} is not set in the environment")
-            target.masker.add(token)
-            client.headers["Authorization"] = f"Bearer {token}"
-
-
 def service_headers(services: Mapping[str, Any], name: str, env: Mapping[str, str]) -> dict[str, str]:
-    """The headers a service's settings give (for probes made outside a scenario, like the preflight)."""
+    """The headers a service's settings give, its bearer token included."""
     settings = services.get(name) or {}
     headers = dict(settings.get("headers") or {})
-    if settings.get("bearer_env") and env.get(settings["bearer_env"]):
-        headers["Authorization"] = f"Bearer {env[settings['bearer_env']]}"
+    variable = settings.get("bearer_env")
+    if variable:
+        if not env.get(variable):
+            raise ConfigError(f"services.{name}.bearer_env: {variable} is not set in the environment")
+        headers["Authorization"] = f"Bearer {env[variable]}"
     return headers
+
+
+def apply_services(target: Target, services: Mapping[str, Any], env: Mapping[str, str]) -> None:
+    for name in services:
+        client = target.librelog if name == "librelog" else target.libretime
+        for header, value in service_headers(services, name, env).items():
+            client.headers[header] = value
+            if header.lower() in SECRET_HEADERS:
+                target.masker.add(value.split(" ", 1)[-1])  # the credential, with or without its scheme

@@ -142,18 +142,21 @@ def test_a_pack_reaches_a_foreign_librelog_through_its_own_settings_and_its_mani
     )
 
 
-def test_without_commands_or_the_pack_token_the_run_says_why(tmp_path: Path, station: dict[str, str]) -> None:
+def test_without_commands_or_the_pack_token_the_run_says_why_before_any_scenario(
+    tmp_path: Path, station: dict[str, str]
+) -> None:
     pack = make_pack(tmp_path, {"syncs": "passed", "wrong": "failed"})
     env = {**station, "MARKS": str(tmp_path / "m")}
     env.pop("LIBRELOG_API_TOKEN")
+    missing = cli(
+        "run", "--pack", str(pack), "--target", "live", "--out", "out", "--allow-commands", cwd=tmp_path, env=env
+    )
+    assert missing.returncode == 2 and "PACK_TOKEN is not set in the environment" in missing.stderr
+    env["PACK_TOKEN"] = TOKEN
     parallel = cli("run", "--pack", str(pack), "--target", "live", "-n", "2", cwd=tmp_path, env=env)
     assert parallel.returncode == 2 and "reset before each scenario: it runs without -n" in parallel.stderr
     skipped = cli("run", "--pack", str(pack), "--target", "live", "--out", "out", cwd=tmp_path, env=env)
     assert skipped.returncode == 3 and "commands" in skipped.stdout
-    missing = cli(
-        "run", "--pack", str(pack), "--target", "live", "--out", "out", "--allow-commands", cwd=tmp_path, env=env
-    )
-    assert missing.returncode == 1 and "PACK_TOKEN is not set in the environment" in missing.stdout
 
 
 def test_a_pack_whose_settings_are_missing_stops_before_any_scenario(tmp_path: Path, station: dict[str, str]) -> None:
