@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .kinds.registry import names, scenario_schema, step_kind
-from .pack import NOT_SCENARIOS, PACK_FILE, Pack, merged, pack_of
+from .pack import NOT_SCENARIOS, PACK_FILE, Pack, merged, pack_at, pack_of
 
 
 @dataclass(frozen=True)
@@ -121,15 +122,13 @@ def load(path: Path, root: Path | None = None) -> Scenario:
     if pack is not None and pack.defaults:
         data = merged(pack.defaults, data)
     scenario = Scenario(path=path, data=data, lines=lines, pack=pack)
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(scenario_schema())
+    validator = _validator()
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = field_path(list(error.absolute_path))
         problems.append(Problem(shown, scenario.line(where), where, _describe(error)))
     if pack is not None:
-        problems += _pack_problems(pack, validator)
+        problems += _pack_problems(pack.root)
     if not problems:
         problems += _semantic_problems(scenario, shown)
     if problems:
@@ -159,16 +158,27 @@ def _semantic_problems(scenario: Scenario, shown: str) -> list[Problem]:
     return problems
 
 
-def _pack_problems(pack: Pack, validator: Any) -> list[Problem]:
-    """The pack's own setup and teardown steps, checked like a scenario's."""
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(scenario_schema())
+
+
+@cache
+def _pack_problems(root: Path) -> tuple[Problem, ...]:
+    """The pack's own setup and teardown steps, checked like a scenario's (once per pack)."""
+    pack = pack_at(root)
+    assert pack is not None  # only called for a scenario's own pack
+    validator = _validator()
     steps_schema = {"$defs": validator.schema["$defs"], "type": "array", "items": {"$ref": "#/$defs/step"}}
     checker = type(validator)(steps_schema)
-    shown = str(pack.root / PACK_FILE)
-    return [
+    shown = str(root / PACK_FILE)
+    return tuple(
         Problem(shown, 1, field_path([part, *error.absolute_path]), _describe(error))
         for part in ("setup", "teardown")
         for error in checker.iter_errors(getattr(pack, part))
-    ]
+    )
 
 
 def discover(root: Path) -> list[Path]:
