@@ -47,13 +47,14 @@ if ! command -v psql >/dev/null 2>&1; then
   exit 0
 fi
 
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/ci-lib.sh
+. scripts/ci-lib.sh
 LT=$(free_port) LL=$(free_port)
 KEY=original-ci-stub-key
 "$LV" serve --libretime-port "$LT" --librelog-port "$LL" --api-key "$KEY" --db "$WORK/unused.sqlite3" \
   >"$WORK/serve.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 60); do curl -fsS --max-time 2 "http://127.0.0.1:$LT/api/v2/version" >/dev/null 2>&1 && break; sleep 0.5; done
+wait_for "http://127.0.0.1:$LT/api/v2/version" "the LibreTime stub" || { tail -20 "$WORK/serve.log"; exit 1; }
 
 # The original reads its LibreTime once at start-up: stop any running instance, start it on the stub.
 "$TOOL" down >/dev/null 2>&1 || true
