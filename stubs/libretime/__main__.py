@@ -30,6 +30,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fixture", choices=sorted(FIXTURES), help="seed a named fixture at start-up")
     parser.add_argument("--analyze-delay", type=float, default=0.0, help="seconds before legacy uploads import")
     parser.add_argument("--max-body-mb", type=int, default=512)
+    parser.add_argument(
+        "--no-control-plane",
+        action="store_true",
+        help="no /__stub__/ routes: a client sees a LibreTime like a station's (seeding and faults from outside)",
+    )
     return parser.parse_args(argv)
 
 
@@ -44,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         fixture=args.fixture,
         analyze_delay_s=args.analyze_delay,
         max_body_bytes=args.max_body_mb * 1024 * 1024,
+        control_plane=not args.no_control_plane,
     )
     app = create_app(config)
     web.run_app(

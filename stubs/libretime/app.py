@@ -154,7 +154,8 @@ def create_app(config: StubConfig | None = None) -> web.Application:
     app[ANALYZER] = set()
     app[TAMPER] = TamperSwitch()
     app.cleanup_ctx.append(_lifecycle)
-    control.add_routes(app)
+    if config.control_plane:
+        control.add_routes(app)
     v2.add_routes(app, integration.routes())
     if config.face == "nginx":
         legacy.add_routes(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -39,7 +40,12 @@ class Body:
         return {
             "fields": self.data,
             "files": {
-                name: {"filename": f.filename, "content_type": f.content_type, "size": len(f.data)}
+                name: {
+                    "filename": f.filename,
+                    "content_type": f.content_type,
+                    "size": len(f.data),
+                    "md5": hashlib.md5(f.data).hexdigest(),  # noqa: S324 - what LibreTime's md5 filter matches
+                }
                 for name, f in self.files.items()
             },
         }
@@ -91,6 +97,16 @@ def _multipart(raw: bytes, boundary: str) -> tuple[dict[str, Any], dict[str, Upl
             continue
         data[name] = content.decode("utf-8", errors="replace")
     return data, files
+
+
+def multipart_summary(raw: bytes, content_type: str) -> Any:
+    """What a journal keeps of a multipart body read elsewhere (the interposer's): fields, and
+    files as name, type, size and md5; None when the body has no boundary to read by."""
+    boundary = _boundary(content_type)
+    if not boundary:
+        return None
+    data, files = _multipart(raw, boundary)
+    return Body(data=data, form=True, files=files).summary()
 
 
 def _reject_constant(name: str) -> float:

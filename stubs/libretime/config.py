@@ -31,3 +31,6 @@ class StubConfig:
     # Optional JSON file: loaded at start-up when it exists, written at shutdown.
     state_file: Path | None = None
     fixture: str | None = None
+    # The control plane (/__stub__/): off, the stub looks like a station's LibreTime to a client,
+    # which can then seed and break it only as it would a real one (its API, an interposer).
+    control_plane: bool = True

@@ -21,7 +21,16 @@ from aiohttp import web
 
 from .errors import ControlError
 
-FAULT_TYPES = ("delay", "status", "connection_reset", "empty_response", "malformed_json", "timeout")
+FAULT_TYPES = (
+    "delay",
+    "status",
+    "connection_reset",
+    "empty_response",
+    "malformed_json",
+    "timeout",
+    "garbled",
+    "wrong_content_type",
+)
 
 
 @dataclass
@@ -216,6 +225,14 @@ async def apply(
             raw = whole[: max(1, len(whole) // 2)]  # cut mid-document, like a proxy dropping the tail
             status = rule.status or real.status
         return web.Response(status=status, body=raw, content_type="application/json")
+    if rule.fault in ("garbled", "wrong_content_type"):
+        real = await handler(request)
+        whole = real.body if isinstance(real, web.Response) and isinstance(real.body, bytes) else b""
+        if rule.fault == "garbled":
+            # Same length, no longer readable: every byte flipped, as a broken proxy or disk would.
+            return web.Response(status=real.status, body=bytes(b ^ 0xA5 for b in whole), content_type=real.content_type)
+        # The real answer under a content type no client expects (an HTML error page's, by default).
+        return web.Response(status=real.status, body=whole, content_type=rule.content_type or "text/html")
     if rule.fault == "timeout":
         limit = rule.delay_ms / 1000 if rule.delay_ms is not None else default_timeout_s
         await _wait(request, registry, limit, stop_when_client_leaves=True)

@@ -7,6 +7,7 @@ API key (or its Basic/base64 form) elsewhere in a request is replaced before the
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import json
 from collections import deque
@@ -53,6 +54,8 @@ class Journal:
             "query": {},
             "headers": {},
             "body_size": len(body) if body is not None else None,
+            # What was sent, comparable without keeping it (uploads are megabytes).
+            "body_sha256": hashlib.sha256(body).hexdigest() if body else None,
             "body_excerpt": None,
             "json": None,
             "status": status,
