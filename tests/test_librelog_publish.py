@@ -396,6 +396,32 @@ async def test_a_v2_row_plays_the_file_between_its_cue_points_to_the_microsecond
 
 
 @pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_file_whose_analysis_found_no_cue_points_plays_to_its_end(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """LibreTime's analyzer leaves cue_out at 00:00:00 when it cannot look for cue points (it needs
+    ffmpeg for that): such a file plays from its cue in to its end, never for no time at all."""
+    await seed(client, {"fixture": "small"})
+    for file_id, cue_in in ((1, "00:00:00"), (2, "00:00:02.5")):
+        patched = await client.patch(f"/api/v2/files/{file_id}", json={"cue_in": cue_in, "cue_out": "00:00:00"})
+        assert patched.is_success
+    entries = [{"start": "06:00:00", "libretime_id": 1}, {"start": "06:10:00", "libretime_id": 2}]
+    log = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
+    await client.delete("/__stub__/journal")
+    assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
+    posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": "/api/v2/schedule"})).json()
+    first, second = (r["json"] for r in posts["requests"])
+    assert (first["cue_in"], first["cue_out"], first["length"]) == ("00:00:00", "00:03:34.500000", "00:03:34.500000")
+    assert first["ends_at"] == f"{DAY}T06:03:34.500000Z"
+    assert (second["cue_in"], second["cue_out"], second["length"]) == (
+        "00:00:02.500000",
+        "00:03:07.250000",
+        "00:03:04.750000",
+    )
+    assert second["ends_at"] == f"{DAY}T06:13:04.750000Z"
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
 async def test_a_v2_file_without_a_length_is_refused_once_and_named(
     ll: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:

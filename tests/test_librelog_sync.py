@@ -360,6 +360,21 @@ async def test_file_proxy_streams_bytes_through_nginx(ll: httpx.AsyncClient, cli
     assert (await ll.get("/proxy/files/999")).status_code == 404
 
 
+async def test_file_proxy_labels_a_download_libretime_calls_html_with_the_files_own_mime(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """LibreTime's download answer says text/html (its API's default), and nginx keeps that when it
+    serves the bytes: the proxy names them by the file's own mime, so a browser can play them."""
+    await seed(client, {"fixture": "small"})
+    rule = {"match": {"path": "/api/v2/files/2/download"}, "fault": "wrong_content_type"}
+    await client.post("/__stub__/faults", json=rule)
+    proxied = await ll.get("/proxy/files/2")
+    direct = await client.get("/api/v2/files/2/download")
+    assert direct.headers["content-type"].startswith("text/html")
+    assert (proxied.status_code, proxied.headers["content-type"]) == (200, "audio/x-wav")
+    assert proxied.content == direct.content
+
+
 async def test_file_proxy_against_the_api_port_is_a_clear_502(api_stub: RunningStub, tmp_path: Path) -> None:
     async with httpx.AsyncClient(base_url=api_stub.base_url, headers=AUTH) as lt:
         await seed(lt, {"fixture": "small"})

@@ -10,7 +10,8 @@ import pytest
 
 from stubs.librelog import RunningLibreLog
 from stubs.librelog.appkeys import VOICE_DIR
-from tests.conftest import API_KEY, librelog_client, librelog_settings_for, wav
+from stubs.libretime import StubConfig
+from tests.conftest import API_KEY, librelog_client, librelog_settings_for, stub_client, wav
 
 MD5 = hashlib.md5
 
@@ -250,8 +251,9 @@ async def test_a_file_name_with_several_dots_is_judged_by_its_last_extension(ll:
 async def test_a_v2_push_asks_for_exactly_what_it_needs_and_files_it_as_a_voice_track(
     ll: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
-    """v2: look the md5 up, find (or create, once) the VOT track type, upload the bytes, then set
-    the metadata /rest/media ignores. Nothing twice, nothing retried that cannot be."""
+    """v2: look the md5 up, find (or create, once) the VOT track type, upload the bytes, wait for
+    LibreTime's analyzer, then set the metadata /rest/media ignores. Nothing twice, nothing retried
+    that cannot be."""
     data = wav(0.4)
     first = (await upload(ll, data, genre="Talk")).json()
     await client.delete("/__stub__/journal")
@@ -263,6 +265,7 @@ async def test_a_v2_push_asks_for_exactly_what_it_needs_and_files_it_as_a_voice_
         ("GET", "/api/v2/libraries", 200),
         ("POST", "/api/v2/libraries", 201),
         ("POST", "/rest/media", 201),
+        ("GET", f"/api/v2/files/{file_id}", 200),
         ("PATCH", f"/api/v2/files/{file_id}", 200),
     ]
     assert journal[0]["query"] == {"md5": MD5(data).hexdigest()}
@@ -271,7 +274,7 @@ async def test_a_v2_push_asks_for_exactly_what_it_needs_and_files_it_as_a_voice_
     [library] = [t for t in (await client.get("/api/v2/libraries")).json() if t["code"] == "VOT"]
     assert (library["name"], library["enabled"]) == ("Voice Track", True)
     assert journal[3]["json"]["fields"] == {"track_type_id": str(library["id"])}
-    assert journal[4]["json"] == {
+    assert journal[5]["json"] == {
         "track_title": "Break A",
         "description": "Top of 2pm",
         "artist_name": "Jo DJ",
@@ -434,3 +437,35 @@ async def test_voice_files_are_stored_under_a_safe_name_and_named_by_hour_and_br
         assert (voice["filename"], voice["standardized_name"]) == (name, standardized)
         [stored] = [p.name for p in Path(librelog.app[VOICE_DIR]).iterdir() if p.name.endswith(on_disk)]
         assert len(stored) == 33 + len(on_disk)  # a 32-digit unique prefix, "-", the safe name
+
+
+async def test_a_v2_push_sets_metadata_only_once_libretime_has_analysed_the_file(tmp_path: Path) -> None:
+    """LibreTime's analyzer writes what it read from the file when it finishes, over anything set
+    before: LibreLog waits for it (import_status no longer 1) before it sets the metadata."""
+    config = StubConfig(api_key=API_KEY, analyze_delay_s=0.6)
+    async with stub_client(config) as (stub, client):
+        settings = librelog_settings_for(stub.base_url, tmp_path, flavor="v2", import_wait_s=10.0)
+        async with librelog_client(settings) as (_, ll):
+            voice = (await upload(ll, wav(0.4))).json()
+            pushed = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+            assert pushed.status_code == 200, pushed.text
+            file_id = pushed.json()["libretime_id"]
+            journal = (await client.get("/__stub__/journal")).json()["requests"]
+            patch = next(i for i, e in enumerate(journal) if e["method"] == "PATCH")
+            reads = [e for e in journal[:patch] if e["path"] == f"/api/v2/files/{file_id}"]
+            assert len(reads) >= 2  # asked while pending, then once imported
+            row = (await client.get(f"/api/v2/files/{file_id}")).json()
+            assert (row["import_status"], row["track_title"]) == (0, "Break A")
+
+
+async def test_a_v2_push_libretime_could_not_import_is_an_error(tmp_path: Path) -> None:
+    async with stub_client(StubConfig(api_key=API_KEY)) as (stub, client):
+        settings = librelog_settings_for(stub.base_url, tmp_path, flavor="v2")
+        async with librelog_client(settings) as (_, ll):
+            voice = (await upload(ll, wav(0.4))).json()
+            failed = {"match": {"method": "GET", "path_pattern": r"/api/v2/files/\d+"}, "fault": "status"}
+            await client.post("/__stub__/faults", json={**failed, "status": 200, "body": {"id": 1, "import_status": 2}})
+            body = (await ll.post(f"/voice/{voice['id']}/upload-to-libretime")).json()
+            assert (body["error"], body["details"]["upstream"]["status"]) == ("libretime_error", 200)
+            assert "could not import file" in body["message"]
+            assert (await ll.get(f"/voice/{voice['id']}")).json()["status"] == "recorded"

@@ -49,6 +49,9 @@ class Settings:
     # Backoff between retries: base * 2**attempt plus jitter, capped (seconds).
     backoff_base_s: float = 0.2
     backoff_cap_s: float = 5.0
+    # How long a voice upload through stock LibreTime's /rest/media waits for LibreTime's analyzer
+    # before setting the file's metadata (the analyzer's own results would overwrite it).
+    import_wait_s: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -81,6 +84,7 @@ class Settings:
             station_timezone=station_tz,
             max_upload_bytes=int(_number(env, "LIBRELOG_MAX_UPLOAD_MB", 100, low=1, integer=True)) * 1024 * 1024,
             test_reset=env.get("LIBRELOG_TEST_RESET", "").strip().lower() in {"1", "true", "yes"},
+            import_wait_s=_number(env, "LIBRETIME_IMPORT_WAIT", 30.0, low=0),
         )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -347,7 +348,12 @@ class V2Flavor:
             file_row = await self.client.get_json(f"/api/v2/files/{media_id}", shape=dict)
             cue_in = _seconds(file_row.get("cue_in")) or 0.0
             cue_out = _seconds(file_row.get("cue_out"))
-            length = (cue_out - cue_in) if cue_out is not None else _seconds(file_row.get("length"))
+            if not cue_out or cue_out <= cue_in:
+                # No cue points: LibreTime's analyzer found none, or could not look (it needs ffmpeg,
+                # and leaves cue_out at 00:00:00 without it). The file then plays to its end.
+                whole = _seconds(file_row.get("length"))
+                cue_out = whole if whole and whole > cue_in else None
+            length = (cue_out - cue_in) if cue_out is not None else None
             if length is None:
                 raise LibreTimeBadResponse(f"LibreTime file {media_id} has no length yet (import pending?)")
             cue[media_id] = (cue_in, length)
@@ -477,8 +483,29 @@ class V2Flavor:
         await self.finish_voice(file_id, upload, vot)
         return file_id
 
+    async def _imported(self, file_id: int) -> None:
+        """Wait for LibreTime's analyzer to finish the file: it writes what it read from the audio
+        (tags, length) when it finishes, over anything set before. A failed import is an error; an
+        analyzer that never finishes is waited for ``import_wait_s`` at most."""
+        deadline = time.monotonic() + self.client.settings.import_wait_s
+        path = f"/api/v2/files/{file_id}"
+        while True:
+            row = await self.client.get_json(path, shape=dict)
+            status = row.get("import_status")
+            if status == 2:
+                raise LibreTimeBadResponse(
+                    f"LibreTime could not import file {file_id} (import_status 2)", Upstream("GET", path, 200)
+                )
+            if status != 1 or time.monotonic() >= deadline:
+                if status == 1:
+                    log.warning("LibreTime file %s is still being imported; setting its metadata anyway", file_id)
+                return
+            await asyncio.sleep(0.25)
+
     async def finish_voice(self, file_id: int, upload: VoiceUpload, vot: int | None = None) -> None:
-        """/rest/media takes only the bytes: title, description, artist and type are set afterwards."""
+        """/rest/media takes only the bytes: title, description, artist and type are set afterwards,
+        once LibreTime has analysed the file."""
+        await self._imported(file_id)
         await self.client.request(
             "PATCH",
             f"/api/v2/files/{file_id}",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from aiohttp import web
 
@@ -13,6 +15,12 @@ from .common import json_response, path_id
 async def dashboard(request: web.Request) -> web.StreamResponse:
     app = request.app
     return json_response(await proxy.dashboard(app[RUNTIME].client, app[RUNTIME].flavor, app[RUNTIME].settings))
+
+
+async def _file_mime(client: Any, file_id: int) -> str | None:
+    row = await client.get_json(f"/api/v2/files/{file_id}", shape=dict)
+    mime = row.get("mime")
+    return mime if isinstance(mime, str) and "/" in mime else None
 
 
 async def file(request: web.Request) -> web.StreamResponse:
@@ -35,9 +43,12 @@ async def file(request: web.Request) -> web.StreamResponse:
                     " (e.g. http://nginx:8080).",
                     Upstream("GET", path, 200, f"X-Accel-Redirect: {accel}"),
                 )
-            response = web.StreamResponse(
-                headers={"Content-Type": upstream.headers.get("Content-Type", "application/octet-stream")}
-            )
+            content_type = upstream.headers.get("Content-Type", "")
+            if not content_type.startswith(("audio/", "video/")):
+                # LibreTime's own download answers "text/html" (its API's default), which nginx keeps
+                # when it serves the file: the file's mime, as LibreTime analysed it, says what it is.
+                content_type = await _file_mime(client, file_id) or "application/octet-stream"
+            response = web.StreamResponse(headers={"Content-Type": content_type})
             if "Content-Length" in upstream.headers:
                 response.content_length = int(upstream.headers["Content-Length"])
             await response.prepare(request)
