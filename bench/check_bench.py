@@ -31,7 +31,7 @@ from common import ROOT, free_port, machine, start
 sys.path.insert(0, str(ROOT))
 from harness.fingerprint import differences, take
 from harness.ledger import Entry
-from harness.provision import file_body
+from harness.seeding.rows import test_file as file_body
 from harness.targets.sandbox import clean
 
 TARGET_S = 20.0

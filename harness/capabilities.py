@@ -13,7 +13,13 @@ from typing import Any
 
 
 class Capability(StrEnum):
-    STUB_CONTROL = "stub_control"  # LibreTime is the stub: reset, seed, faults, tamper, journal, playout
+    # Controls only a stub can have: tampering with what it stores, states LibreTime's API refuses.
+    STUB_CONTROL = "stub_control"
+    SEED = "seed"  # data created in LibreTime for a scenario: the stub's seed, or LibreTime's own APIs
+    JOURNAL = "journal"  # what LibreTime received from LibreLog: the stub's journal, or the interposer's
+    FAULTS = "faults"  # LibreTime made to fail on cue: the stub's faults, or the interposer's
+    PLAYOUT = "playout"  # what plays becomes playout history: the stub's playout, or history rows written
+    LIBRETIME_RESET = "libretime_reset"  # LibreTime's side starts clean: a fresh stub, or the sandbox and ledger
     LIBRELOG_RESET = "librelog_reset"  # LibreLog's test reset: fresh state and per-scenario settings
     CONTAINERS = "containers"  # the deployment's containers, through Docker
     INTEGRATION_API = "integration_api"  # LibreTime answers the integration extension
@@ -21,11 +27,22 @@ class Capability(StrEnum):
     HISTORY_WRITE = "history_write"  # playout history rows can be written (POST /api/v2/playout-history)
     API_FACE = "api_face"  # a LibreTime API port without nginx is reachable (LIBRETIME_API_FACE_URL)
     COMMANDS = "commands"  # scenarios may run local programs (``command`` steps): given by --allow-commands
+    # A scenario item of one LibreLog flavour: LibreLog runs it (or its test reset can switch to
+    # it), and LibreTime hosts it (the integration flavour needs the integration extension).
+    FLAVOR_INTEGRATION = "flavor_integration"
+    FLAVOR_V2 = "flavor_v2"
+
+
+FLAVORS = ("integration", "v2")
+
+
+def flavor_capability(flavor: str) -> Capability:
+    return Capability(f"flavor_{flavor}")
 
 
 ALL = frozenset(Capability)
 # A scenario that states these settings needs LibreLog reconfigured unless it already runs so.
-MATCHABLE_SETTINGS = {"flavor": "flavor", "station_timezone": "station_timezone"}
+MATCHABLE_SETTINGS = {"station_timezone": "station_timezone"}
 
 
 @dataclass
@@ -42,6 +59,8 @@ class Facts:
     notes: list[str] = field(default_factory=list)  # why a capability is absent
     librelog_contract: bool = True  # False: a pack's LibreLog that is not this project's
     pack: str | None = None
+    # The interposer LibreLog's LibreTime traffic goes through (its base URL), where there is one.
+    interposer: str | None = None
 
     @property
     def fresh_per_scenario(self) -> bool:
@@ -75,6 +94,10 @@ class Facts:
                     api_url=self.librelog.get("api_url"),
                     tz=self.librelog.get("station_timezone", "not reported"),
                 )
+            )
+        if self.interposer:
+            lines.append(
+                f"  interposer {self.interposer}: LibreLog's LibreTime traffic is journaled and faults injected"
             )
         lines.append(f"  capabilities: {offered}")
         lines += [f"  - {note}" for note in self.notes]

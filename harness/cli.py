@@ -19,13 +19,11 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from .capabilities import Capability
 from .errors import ConfigError, HarnessError
 from .lint import hollow_successes
 from .loader import Scenario, ScenarioError, discover, load
@@ -36,10 +34,7 @@ from .pack import Pack, pack_at, pack_dir
 from .suite import BUILTIN, scenario_dirs
 
 if TYPE_CHECKING:
-    from .capabilities import Facts
-    from .fingerprint import Fingerprint
-    from .ledger import Ledger
-    from .targets import LiveConfig
+    from .deployment import Prepared, RunOptions
 
 PROG = "librelog-verify"
 DEFAULT_OUT = Path("reports/out")
@@ -161,57 +156,30 @@ def _pytest_root(dirs: list[Path]) -> Path:
     return Path(os.path.commonpath([d.resolve().parent for d in dirs]))
 
 
-@dataclass
-class Deployment:
-    """A live or compose target as the preflight found it, and the station's state before the run."""
+def _options(args: argparse.Namespace, out: Path, env: dict[str, str]) -> RunOptions:
+    from .deployment import RunOptions
+    from .targets import env_sandbox
 
-    config: LiveConfig
-    facts: Facts
-    ledger: Ledger
-    fingerprint: Fingerprint | None = None  # only where LibreTime is real (the sandbox rail applies)
+    return RunOptions(
+        target=args.target,
+        sandbox=env_sandbox(args.sandbox_date),
+        allow_destructive=args.allow_destructive,
+        allow_commands=args.allow_commands,
+        ledger=Path(args.ledger) if args.ledger else out / "live-ledger.jsonl",
+        interposer_listen=args.interposer,
+        interposer_url=env.get("LIBRETIME_INTERPOSER_URL") or None,
+        start_librelog=args.start_librelog,
+    )
 
 
-def _preflight(args: argparse.Namespace, out: Path, pack: Pack | None) -> Deployment:
-    """What the deployment is and offers, checked before any scenario runs (exit 2 on a problem)."""
-    from .ledger import Ledger
-    from .preflight import discover
-    from .targets import SANDBOX_DAYS, LiveConfig, env_sandbox, environment
-
-    sandbox = env_sandbox(args.sandbox_date)
-    env = environment()
-    config = LiveConfig.from_env(env, sandbox, allow_destructive=args.allow_destructive)
-    facts = discover(config, args.target, env.get("LIBRETIME_API_FACE_URL"), pack=pack, env=env)
-    if args.allow_commands:
-        facts.capabilities.add(Capability.COMMANDS)
-    print("\n".join(facts.describe()))
-    ledger = Ledger(Path(args.ledger) if args.ledger else out / "live-ledger.jsonl")
-    deployment = Deployment(config, facts, ledger)
-    if facts.fresh_per_scenario:
-        if args.workers:
-            # One stub (and one LibreLog) serve every scenario: resets would cut into each other.
-            raise ConfigError("this deployment's services are reset before each scenario: it runs without -n")
-        reset = "both services are reset" if facts.librelog_contract else "the LibreTime stub is reset"
-        print(f"  every scenario starts fresh: {reset} before it")
-        return deployment
+def _station_verdict(prepared: Prepared, results: Path) -> bool:
+    """Compare the station after the run with before; True when nothing changed outside the sandbox
+    and every file the run created is hidden."""
     from . import safety
 
-    if args.workers:
-        raise ConfigError("a live run against a real LibreTime shares one sandbox: it runs without -n")
-    with safety.libretime_client(config) as libretime:
-        safety.check_sandbox(libretime, sandbox, ledger, config)
-    print(f"  sandbox: {', '.join(str(sandbox + timedelta(days=i)) for i in range(SANDBOX_DAYS))} (UTC days)")
-    deployment.fingerprint = safety.before(config)
-    counts = ", ".join(f"{n} {table}" for table, n in deployment.fingerprint.counts().items())
-    print(f"  station fingerprint before the run: {counts}")
-    return deployment
-
-
-def _station_verdict(deployment: Deployment, results: Path) -> bool:
-    """Compare the station after the run with before; True when nothing changed outside the sandbox."""
-    from . import safety
-
-    assert deployment.fingerprint is not None
-    verdict = safety.after(deployment.config, deployment.fingerprint)
+    assert prepared.fingerprint is not None
+    created = prepared.ledger.hidden_files(prepared.config.libretime_url)
+    verdict = safety.after(prepared.config, prepared.fingerprint, created)
     verdict.write(results)
     if verdict.changes:
         print(f"{PROG}: the station changed outside the sandbox ({len(verdict.changes)} change(s)):", file=sys.stderr)
@@ -219,7 +187,8 @@ def _station_verdict(deployment: Deployment, results: Path) -> bool:
             print(f"  - {change}", file=sys.stderr)
         return False
     compared = sum(verdict.tables.values())
-    print(f"Station unchanged outside the sandbox ({compared} rows compared before and after).")
+    hidden = f"; the {len(created)} file(s) the run created are hidden" if created else ""
+    print(f"Station unchanged outside the sandbox ({compared} rows compared before and after{hidden}).")
     return True
 
 
@@ -279,7 +248,8 @@ def run(args: argparse.Namespace) -> int:
         shown = ", ".join(str(d) for d in dirs)
         raise NothingVerified(f"no scenario files (*.yaml) in {shown}")
     root = _pytest_root(dirs)
-    problems = check_scenarios(files, root).problems
+    checked = check_scenarios(files, root)
+    problems = checked.problems
     if problems:
         for line in problems:
             print(line)
@@ -295,7 +265,43 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"--require-allure: {exc}") from None
     out = Path(args.out)
     results = Path(args.results) if args.results else out / "allure-results"
-    deployment = _preflight(args, out, pack) if args.target in ("live", "compose") else None
+    from .deployment import Services, prepare
+    from .targets import environment
+
+    if args.target == "stub" and (args.interposer or args.start_librelog):
+        raise ConfigError("--interposer and --start-librelog go with --target live (a real LibreTime)")
+    options = _options(args, out, environment())
+    services = Services.start(options, environment())
+    try:
+        env = services.environment(environment())
+        prepared = None
+        if args.target in ("live", "compose"):
+            from .targets import scenario_sandbox
+
+            own = [
+                scenario_sandbox(options.sandbox, s.data["sandbox"]) for s in checked.scenarios if s.data.get("sandbox")
+            ]
+            prepared = prepare(options, env, pack, services.interposer, bool(args.workers), own)
+            print("\n".join([*prepared.lines[:1], *services.describe(), *prepared.lines[1:]]))
+        chosen = _Chosen(dirs, pack, manifest, files, root)
+        return _run(args, chosen, results, out, prepared)
+    finally:
+        services.close()
+
+
+@dataclass
+class _Chosen:
+    """What a run verifies: its scenario folders and files, their pack and manifest, pytest's root."""
+
+    dirs: list[Path]
+    pack: Pack | None
+    manifest: Manifest | None
+    files: list[Path]
+    root: Path
+
+
+def _run(args: argparse.Namespace, chosen: _Chosen, results: Path, out: Path, prepared: Prepared | None) -> int:
+    dirs, manifest, files, root = chosen.dirs, chosen.manifest, chosen.files, chosen.root
     if results.exists() and not args.keep_results:
         shutil.rmtree(results)
     pytest_args = [
@@ -334,16 +340,16 @@ def run(args: argparse.Namespace) -> int:
         pytest_args.append("--allow-commands")
     if args.workers:
         pytest_args += ["-n", str(args.workers)]
-    if deployment is not None:
+    if prepared is not None:
         results.mkdir(parents=True, exist_ok=True)
         found = results / "librelog-verify-preflight.json"
-        found.write_text(json.dumps(deployment.facts.to_json(), indent=2))
-        pytest_args += ["--preflight", str(found), "--ledger", str(deployment.ledger.path)]
+        found.write_text(json.dumps(prepared.facts.to_json(), indent=2))
+        pytest_args += ["--preflight", str(found), "--ledger", str(prepared.ledger.path)]
     summary = Summary()
     code = pytest.main(pytest_args, plugins=[summary])
     station_unchanged = True
-    if deployment is not None and deployment.fingerprint is not None:
-        station_unchanged = _station_verdict(deployment, results)
+    if prepared is not None and prepared.fingerprint is not None:
+        station_unchanged = _station_verdict(prepared, results)
     if code == pytest.ExitCode.INTERRUPTED and not summary.rows:
         raise KeyboardInterrupt
     if code == pytest.ExitCode.USAGE_ERROR:
@@ -442,7 +448,8 @@ def cleanup(args: argparse.Namespace) -> int:
                 httpx.AsyncClient(base_url=libretime_url, headers={"Authorization": f"Api-Key {key}"}) as lt,
                 httpx.AsyncClient(base_url=librelog_url, headers=headers) as ll,
             ):
-                found = await clean(items, lt, ll)
+                cleaned = await clean(items, lt, ll)
+            found = cleaned.problems
             problems += found
             if not found:
                 ledger.remove(items)
@@ -501,6 +508,33 @@ def serve(args: argparse.Namespace) -> int:
             asyncio.run(main())
     except OSError as exc:  # a port in use, an address that is not ours, a database folder we cannot write
         raise ConfigError(f"cannot serve: {exc.strerror or exc}") from None
+    return OK
+
+
+def interpose(args: argparse.Namespace) -> int:
+    """Run the interposer in front of a LibreTime until stopped, for a LibreLog the run does not start."""
+    from .deployment import _address
+    from .interposer import InterposerConfig, run_interposer
+    from .targets import environment, libretime_of
+
+    env = environment()
+    if args.libretime:
+        env["LIBRETIME_URL"] = args.libretime
+    url, key = libretime_of(env)
+    host, port = _address(args.listen)
+
+    async def main() -> None:
+        async with run_interposer(InterposerConfig(upstream=url, secrets=(key,)), host, port) as running:
+            print(f"Interposer: {running.base_url} → LibreTime {url}")
+            print(f"  point LibreLog's LIBRETIME_API_URL at {running.base_url}, then run with")
+            print(f"  LIBRETIME_INTERPOSER_URL={running.base_url} librelog-verify run --target live", flush=True)
+            await asyncio.Event().wait()
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(main())
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from None
     return OK
 
 
@@ -575,6 +609,17 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--sandbox-date", help="live: the only date a run writes to (default 2099-01-01)")
     r.add_argument("--allow-destructive", action="store_true")
     r.add_argument("--ledger", help="live: the record of what the run creates (default: OUT/live-ledger.jsonl)")
+    r.add_argument(
+        "--interposer",
+        metavar="[HOST:]PORT",
+        help="live: start the interposer there for the run (LibreLog's LibreTime URL must point at it)",
+    )
+    r.add_argument(
+        "--start-librelog",
+        choices=("integration", "v2"),
+        metavar="FLAVOR",
+        help="live: start this project's LibreLog in that flavour for the run, its LibreTime behind the interposer",
+    )
     r.add_argument("-n", "--workers", help="pytest-xdist workers (e.g. 2 or auto)")
     r.add_argument("--no-report", action="store_true", help="only the Allure results, no HTML or Markdown")
     r.add_argument("--require-allure", action="store_true", help="fail when the Allure HTML cannot be built")
@@ -605,6 +650,12 @@ def parser() -> argparse.ArgumentParser:
 
     add_check(sub)
     add_drift(sub)
+    i = sub.add_parser(
+        "interpose", help="run the interposer (journal and faults) in front of a real LibreTime until stopped"
+    )
+    i.add_argument("--libretime", metavar="URL", help="LibreTime's base URL (default: LIBRETIME_URL)")
+    i.add_argument("--listen", default="127.0.0.1:18090", metavar="[HOST:]PORT", help="default 127.0.0.1:18090")
+    i.set_defaults(func=interpose)
     s = sub.add_parser("serve", help="run both stubs for manual use and print their URLs")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--libretime-port", type=int, default=8080)

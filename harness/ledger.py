@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-KINDS = ("window", "file", "history", "show", "instance", "schedule", "log", "voice")
+# "upload": the md5 of audio handed to LibreLog, whose own upload may have put it into LibreTime;
+# "library": a track type.
+KINDS = ("window", "file", "upload", "library", "history", "show", "instance", "schedule", "log", "voice")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,26 @@ class Entry:
 class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = path
+        # What the run has created and hidden so far: the files the station keeps (hidden) after the
+        # run, which the safety check expects to find hidden, and nothing else new.
+        self.record_path = path.with_name(path.stem + "-hidden-files.jsonl")
+
+    def start_run(self) -> None:
+        self.record_path.unlink(missing_ok=True)
+
+    def note_hidden(self, libretime_url: str, file_ids: list[int]) -> None:
+        if not file_ids:
+            return
+        self.record_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.record_path.open("a", encoding="utf-8") as handle:
+            for file_id in file_ids:
+                handle.write(json.dumps({"libretime_url": libretime_url, "file": file_id}) + "\n")
+
+    def hidden_files(self, libretime_url: str) -> set[int]:
+        if not self.record_path.exists():
+            return set()
+        lines = [json.loads(line) for line in self.record_path.read_text(encoding="utf-8").splitlines() if line]
+        return {line["file"] for line in lines if line["libretime_url"] == libretime_url}
 
     def entries(self) -> list[Entry]:
         if not self.path.exists():

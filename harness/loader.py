@@ -37,10 +37,37 @@ class Scenario:
     data: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
     pack: Pack | None = None
+    flavor: str | None = None  # set on the item of one flavour (``for_flavor``)
 
     @property
     def id(self) -> str:
         return self.data["id"]
+
+    @property
+    def item_id(self) -> str:
+        """The id of this item: ``publish-day[v2]`` for a flavour's item, else the scenario's id."""
+        return f"{self.id}[{self.flavor}]" if self.flavor else self.id
+
+    @property
+    def flavors(self) -> list[str]:
+        """The LibreLog flavours the scenario applies to (none: it is flavour-agnostic)."""
+        raw = self.data.get("flavors") or []
+        return list(raw) if isinstance(raw, (list, dict)) else []
+
+    def for_flavor(self, flavor: str) -> Scenario:
+        """This scenario as the item of one flavour: LibreLog runs that flavour for it, and the
+        flavour's vars join the scenario's: its pack's for the flavour, then the scenario's own
+        (where ``flavors`` is a mapping), and ``flavor`` itself."""
+        raw = self.data.get("flavors")
+        extra = (raw.get(flavor) or {}) if isinstance(raw, dict) else {}
+        shared = self.pack.flavors.get(flavor, {}) if self.pack is not None else {}
+        data = {
+            **self.data,
+            "title": f"{self.data['title']} [{flavor}]",
+            "settings": {**self.data.get("settings", {}), "flavor": flavor},
+            "vars": {**shared, **self.data.get("vars", {}), **extra, "flavor": flavor},
+        }
+        return Scenario(path=self.path, data=data, lines=self.lines, pack=self.pack, flavor=flavor)
 
     @property
     def title(self) -> str:
@@ -149,6 +176,11 @@ def iter_steps(steps: list[dict[str, Any]], prefix: str = "steps") -> list[tuple
 
 def _semantic_problems(scenario: Scenario, shown: str) -> list[Problem]:
     problems = []
+    if scenario.data.get("flavors") and "flavor" in scenario.data.get("settings", {}):
+        where = "settings.flavor"
+        problems.append(
+            Problem(shown, scenario.line(where), where, "give the flavour in flavors or in settings, not both")
+        )
     for where, step in iter_steps(scenario.steps):
         kind = step_kind(step)
         if kind != "request" and ("expect" in step or "save" in step):

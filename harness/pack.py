@@ -6,6 +6,8 @@ requirements, tags, vars; the scenario's own values win), ``setup`` steps run be
 scenario's steps (a login, a fixture) and ``teardown`` steps run after them whatever happened,
 and ``librelog.contract: foreign`` for a LibreLog that is not this project's (the preflight then
 only checks that it answers). ``expected`` names the pack's manifest of expected outcomes.
+``flavors`` gives the vars every item of one LibreLog flavour gets (what that flavour asks of
+LibreTime, say), under the scenario's own flavour vars.
 
 The default pack is the built-in suite (``scenarios/``); ``original-librelog`` ships beside it.
 """
@@ -40,6 +42,7 @@ class Pack:
     setup: list[dict[str, Any]] = field(default_factory=list)
     teardown: list[dict[str, Any]] = field(default_factory=list)
     expected: str | None = None
+    flavors: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def foreign(self) -> bool:
@@ -77,7 +80,7 @@ def _read(path: Path) -> Pack:
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise ConfigError(f"{path}: a pack file is a mapping with at least a name")
     librelog = data.get("librelog") or {}
-    known = {"name", "title", "librelog", "defaults", "setup", "teardown", "expected"}
+    known = {"name", "title", "librelog", "defaults", "setup", "teardown", "expected", "flavors"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(known))})")
@@ -93,6 +96,7 @@ def _read(path: Path) -> Pack:
         setup=list(data.get("setup") or []),
         teardown=list(data.get("teardown") or []),
         expected=data.get("expected"),
+        flavors=data.get("flavors") or {},
     )
 
 

@@ -20,6 +20,7 @@ import pytest
 # imports light and load the harness only when a scenario file is actually collected or run.
 if TYPE_CHECKING:
     from .capabilities import Capability, Facts
+    from .deployment import RunOptions
     from .loader import Scenario
     from .report import Recorder
 
@@ -68,6 +69,11 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption("--allow-commands", action="store_true", help="let scenarios run local programs (command steps)")
     group.addoption("--ledger", default=None, help="live runs: where the record of what the run creates is kept")
     group.addoption(
+        "--interposer-url",
+        default=None,
+        help="an interposer LibreLog's LibreTime traffic goes through (default: LIBRETIME_INTERPOSER_URL)",
+    )
+    group.addoption(
         "--scenario-dir",
         action="append",
         default=[],
@@ -109,7 +115,12 @@ class ScenarioFile(pytest.File):
             raise self.CollectError("invalid scenario:\n" + "\n".join(map(str, problems)))
         for tag in scenario.tags:
             self.config.addinivalue_line("markers", f"{tag}: scenario tag")
-        yield ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
+        flavors = scenario.flavors
+        if not flavors:
+            yield ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
+        for flavor in flavors:  # one item per flavour the scenario applies to
+            item = scenario.for_flavor(flavor)
+            yield ScenarioItem.from_parent(self, name=item.item_id, scenario=item)
 
 
 class ScenarioItem(pytest.Item):
@@ -146,7 +157,9 @@ class ScenarioItem(pytest.Item):
             allure.dynamic.story(data["story"])
         allure.dynamic.severity(severity[data["severity"]])
         allure.dynamic.tag(*self.scenario.tags, f"target:{target}")
-        allure.dynamic.label("scenario_id", self.scenario.id)
+        allure.dynamic.label("scenario_id", self.scenario.item_id)
+        if self.scenario.flavor:
+            allure.dynamic.label("flavor", self.scenario.flavor)
         if data.get("seed_doc"):
             allure.dynamic.label("seed_doc", data["seed_doc"])
         for step in data.get("seed_plan", []):
@@ -172,33 +185,23 @@ class ScenarioItem(pytest.Item):
             allure.dynamic.label("skipped_steps", str(len(skipped)))
 
     async def _run(self, target_name: str, facts: Facts, need: set[Capability]) -> list[str]:
+        from dataclasses import replace
+
         from .capabilities import Capability
-        from .ledger import Ledger
+        from .deployment import open_target
         from .report import Recorder
         from .services import apply_services
         from .steps import Runner
-        from .targets import LiveConfig, env_sandbox, environment, fresh_target, sandbox_target, stub_target
+        from .targets import environment, scenario_sandbox
         from .templating import Context
 
-        sandbox = env_sandbox(self.config.getoption("sandbox_date"))
+        options = run_options(self.config)
+        options = replace(options, sandbox=scenario_sandbox(options.sandbox, self.scenario.data.get("sandbox")))
         env = environment()
-        context = Context(sandbox_date=sandbox, env=env, target={}, vars=self.scenario.data.get("vars", {}))
-        context.vars = context.render(context.vars)  # vars may use {{ sandbox_date }} and {{ env.X }}
-        fixtures = context.render(self.scenario.data.get("fixtures"))  # fixtures may use {{ sandbox_date }}
+        context = Context(sandbox_date=options.sandbox, env=env, target={}, vars=self.scenario.data.get("vars", {}))
+        context.render_vars()  # vars may use {{ sandbox_date }}, {{ env.X }} and values saved later
         settings = self.scenario.data.get("settings", {})
-        if target_name == "stub":
-            context_manager = stub_target(settings, fixtures, sandbox)
-        elif facts.fresh_per_scenario:
-            config = LiveConfig.from_env(env, sandbox, allow_destructive=True)
-            context_manager = fresh_target(
-                target_name, config, fixtures, settings, env, librelog_reset=facts.librelog_contract
-            )
-        else:
-            config = LiveConfig.from_env(env, sandbox, self.config.getoption("allow_destructive"))
-            ledger = Ledger(Path(self.config.getoption("ledger") or "reports/out/live-ledger.jsonl"))
-            reconfigure = settings if Capability.LIBRELOG_RESET in need else None
-            context_manager = sandbox_target(target_name, config, ledger, reconfigure, env)
-        async with context_manager as target:
+        async with open_target(facts, options, env, settings, need) as target:
             self.masker = target.masker
             self.recorder = Recorder(target.masker)
             context.target = target.describe()
@@ -208,6 +211,11 @@ class ScenarioItem(pytest.Item):
             pack = self.scenario.pack
             teardown = pack.teardown if pack is not None else []
             try:
+                fixtures = self.scenario.data.get("fixtures")
+                if fixtures:
+                    await runner.run(
+                        [{"name": "Seed the scenario's fixtures in LibreTime", "libretime.seed": fixtures}]
+                    )
                 if pack is not None and pack.setup:
                     await runner.run(pack.setup, prefix="pack setup: ")
                 await runner.run()
@@ -243,31 +251,32 @@ def given_pack(config: pytest.Config) -> Any:
     return next((p for p in (pack_at(Path(d)) for d in config.getoption("scenario_dir")) if p), None)
 
 
+def run_options(config: pytest.Config) -> RunOptions:
+    from .deployment import RunOptions
+    from .targets import env_sandbox
+
+    return RunOptions(
+        target=config.getoption("target"),
+        sandbox=env_sandbox(config.getoption("sandbox_date")),
+        allow_destructive=config.getoption("allow_destructive"),
+        allow_commands=config.getoption("allow_commands"),
+        ledger=Path(config.getoption("ledger") or "reports/out/live-ledger.jsonl"),
+        interposer_url=config.getoption("interposer_url") or os.environ.get("LIBRETIME_INTERPOSER_URL") or None,
+    )
+
+
 def target_facts(config: pytest.Config) -> Facts:
     """What the target offers: the CLI's preflight (passed as a file), else found once per process."""
     if FACTS_KEY not in config.stash:
-        import json
+        from .capabilities import Facts
+        from .deployment import facts_for
+        from .targets import environment
 
-        from .capabilities import Capability, Facts, full
-
-        target = config.getoption("target")
         if config.getoption("preflight"):
             facts = Facts.from_json(json.loads(Path(config.getoption("preflight")).read_text()))
-        elif target == "stub":
-            facts = full("stub")
-            if config.getoption("allow_commands"):
-                facts.capabilities.add(Capability.COMMANDS)
         else:
-            from .preflight import discover
-            from .targets import LiveConfig, env_sandbox, environment
-
-            sandbox = env_sandbox(config.getoption("sandbox_date"))
-            live = LiveConfig.from_env(environment(), sandbox, config.getoption("allow_destructive"))
-            facts = discover(
-                live, target, os.environ.get("LIBRETIME_API_FACE_URL"), pack=given_pack(config), env=environment()
-            )
-            if config.getoption("allow_commands"):
-                facts.capabilities.add(Capability.COMMANDS)
+            options = run_options(config)
+            facts = facts_for(options, environment(), given_pack(config), options.interposer_url)
         config.stash[FACTS_KEY] = facts
     return config.stash[FACTS_KEY]
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 
-from .capabilities import Capability, Facts
+from .capabilities import FLAVORS, Capability, Facts, flavor_capability
+from .control import INTERPOSER_PREFIX
 from .errors import ConfigError
 from .pack import Pack
 from .services import service_headers
@@ -83,9 +84,23 @@ def _libretime(client: httpx.Client, facts: Facts) -> None:
     info = _json(_get(client, "/api/v2/info", "LibreTime", "LIBRETIME_URL"))
     facts.station_name = info.get("station_name") if isinstance(info, dict) else None
     if client.get("/__stub__/faults").status_code == 200:
-        facts.capabilities.add(Capability.STUB_CONTROL)
+        # The stub: everything a scenario may ask of LibreTime, each scenario from a fresh stub.
+        facts.capabilities |= {
+            Capability.STUB_CONTROL,
+            Capability.SEED,
+            Capability.JOURNAL,
+            Capability.FAULTS,
+            Capability.PLAYOUT,
+            Capability.LIBRETIME_RESET,
+        }
     else:
-        facts.notes.append("stub_control: LibreTime is not the stub (no control plane): the sandbox rail applies")
+        # A real LibreTime: scenarios seed it through its own APIs inside the sandbox, recorded in
+        # the ledger and removed afterwards; LibreTime's side is reset by cleaning the sandbox.
+        facts.capabilities |= {Capability.SEED, Capability.LIBRETIME_RESET}
+        facts.notes.append(
+            "stub_control: LibreTime is not the stub: tampering with what LibreTime stores, and states its API"
+            " refuses, are the stub's alone"
+        )
     status = _json(client.get("/api/v2/integration/sync-status"))
     if isinstance(status, dict) and status.get("status") == "ok":
         facts.capabilities.add(Capability.INTEGRATION_API)
@@ -95,8 +110,11 @@ def _libretime(client: httpx.Client, facts: Facts) -> None:
     history = client.post("/api/v2/playout-history", json={})
     if history.status_code == 400:
         facts.capabilities.add(Capability.HISTORY_WRITE)
+        facts.capabilities.add(Capability.PLAYOUT)  # what plays is written as history rows
     else:
         facts.notes.append(f"history_write: POST /api/v2/playout-history answered {history.status_code}")
+        if Capability.PLAYOUT not in facts.capabilities:
+            facts.notes.append("playout: LibreTime takes no playout-history rows, and nothing plays here")
 
 
 def _upload(libretime: httpx.Client, facts: Facts, api_key: str) -> None:
@@ -113,6 +131,46 @@ def _upload(libretime: httpx.Client, facts: Facts, api_key: str) -> None:
         facts.capabilities.add(Capability.UPLOAD)
     else:
         facts.notes.append(f"upload: LibreTime has no {path} ({response.status_code}): voice uploads cannot land")
+
+
+def _interposer(librelog: httpx.Client, interposer: str, facts: Facts) -> None:
+    """Does LibreLog's LibreTime traffic go through the interposer? Asked by clearing its journal,
+    having LibreLog check its connection (a read), and finding LibreLog's requests journaled."""
+    try:
+        with httpx.Client(base_url=interposer, timeout=TIMEOUT_S) as admin:
+            health = admin.get(f"{INTERPOSER_PREFIX}/health")
+            if health.status_code != 200 or not (_json(health) or {}).get("interposer"):
+                raise ConfigError(f"{interposer} does not answer like the interposer: {health.status_code}")
+            admin.delete(f"{INTERPOSER_PREFIX}/journal")
+            _get(librelog, "/sync/status", "LibreLog", "LIBRELOG_URL")
+            seen = (_json(admin.get(f"{INTERPOSER_PREFIX}/journal")) or {}).get("count", 0)
+            admin.delete(f"{INTERPOSER_PREFIX}/journal")
+    except httpx.TransportError as exc:
+        raise ConfigError(f"the interposer at {interposer} is unreachable: {exc}") from None
+    if seen:
+        facts.interposer = interposer
+        facts.capabilities |= {Capability.JOURNAL, Capability.FAULTS}
+        return
+    why = (
+        f"LibreLog's LibreTime URL ({facts.librelog.get('api_url')}) does not go through the interposer at"
+        f" {interposer}: set LibreLog's LIBRETIME_API_URL to it (README: The interposer)"
+    )
+    facts.notes += [f"journal: {why}", f"faults: {why}"]
+
+
+def _flavors(facts: Facts) -> None:
+    """Which flavour items can run: LibreLog runs the flavour or its test reset switches to it,
+    and LibreTime hosts it (the integration flavour needs the integration extension)."""
+    running = facts.librelog.get("flavor")
+    for flavor in FLAVORS:
+        hosted = flavor == "v2" or Capability.INTEGRATION_API in facts.capabilities
+        runs = running == flavor or Capability.LIBRELOG_RESET in facts.capabilities
+        if hosted and runs:
+            facts.capabilities.add(flavor_capability(flavor))
+        elif not hosted:
+            facts.notes.append(f"flavor_{flavor}: LibreTime has no integration extension (stock LibreTime)")
+        else:
+            facts.notes.append(f"flavor_{flavor}: LibreLog runs the {running} flavour and has no test reset")
 
 
 def _foreign_librelog(client: httpx.Client, facts: Facts, pack: Pack) -> None:
@@ -133,6 +191,7 @@ def discover(
     *,
     pack: Pack | None = None,
     env: Mapping[str, str] | None = None,
+    interposer: str | None = None,
 ) -> Facts:
     """Probe both services; ConfigError for anything that makes verification impossible."""
     facts = Facts(target=target, librelog_url=config.librelog_url, libretime_url=config.libretime_url)
@@ -164,6 +223,13 @@ def discover(
             _libretime(libretime, facts)
             if not foreign:
                 _upload(libretime, facts, config.api_key)
+                _flavors(facts)
+            if Capability.STUB_CONTROL not in facts.capabilities and not foreign:
+                if interposer:
+                    _interposer(librelog, interposer, facts)
+                else:
+                    why = "no interposer between LibreLog and LibreTime (run with --interposer; README: The interposer)"
+                    facts.notes += [f"journal: {why}", f"faults: {why}"]
     except httpx.InvalidURL as exc:
         raise ConfigError(f"a service URL is not usable: {exc}") from None
     except httpx.HTTPError as exc:

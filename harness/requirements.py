@@ -1,13 +1,15 @@
 """What a scenario needs from its target: what it says (``requires``) and what its steps imply.
 
-Fixtures assume a fresh stub and a fresh LibreLog; settings that differ from the deployment's
-need LibreLog's test reset; stub steps need the stub; container steps need the containers. The
-legacy ``targets`` list still reads: ``[compose]`` means containers, ``[stub]`` the stub.
+Fixtures are seeded into LibreTime (``seed``); a flavour item needs its flavour; other settings
+that differ from the deployment's need LibreLog's test reset; each step kind names what it needs
+(faults, the journal, playout, the stub's own controls, containers); a step's own ``faults``
+need faults. The legacy ``targets`` list still reads: ``[compose]`` means containers, ``[stub]``
+the stub.
 """
 
 from __future__ import annotations
 
-from .capabilities import MATCHABLE_SETTINGS, Capability, Facts
+from .capabilities import MATCHABLE_SETTINGS, Capability, Facts, flavor_capability
 from .kinds.registry import get, step_kind
 from .loader import Scenario, iter_steps
 
@@ -20,17 +22,24 @@ def required(scenario: Scenario, facts: Facts) -> set[Capability]:
     elif targets == ["stub"]:
         need.add(Capability.STUB_CONTROL)
     if scenario.data.get("fixtures"):
-        need |= {Capability.STUB_CONTROL, Capability.LIBRELOG_RESET}
+        need.add(Capability.SEED)
     for key, value in scenario.data.get("settings", {}).items():
+        if key == "flavor":
+            need.add(flavor_capability(value))  # offered where LibreLog runs it or can be reset to it
+            continue
         if key in MATCHABLE_SETTINGS and facts.librelog.get(MATCHABLE_SETTINGS[key]) == value:
             continue  # the deployment already runs so
         need.add(Capability.LIBRELOG_RESET)
         if key == "libretime_face" and value == "api":
             need.add(Capability.API_FACE)
     for _where, step in iter_steps(scenario.steps):
-        needs = get(step_kind(step)).needs
-        if needs is not None:
-            need.add(needs)
+        kind = get(step_kind(step))
+        if kind.needs is not None:
+            need.add(kind.needs)
+        if kind.needs_more is not None:
+            need |= kind.needs_more(step[step_kind(step)])
+        if step.get("faults"):
+            need.add(Capability.FAULTS)
     return need
 
 

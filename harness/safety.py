@@ -69,9 +69,16 @@ class Verdict:
     tables: dict[str, int] = field(default_factory=dict)  # rows compared per table
     changes: list[str] = field(default_factory=list)
     note: str = ""
+    created_files: list[int] = field(default_factory=list)  # created by the run, found hidden afterwards
 
     def to_json(self) -> dict[str, Any]:
-        return {"checked": self.checked, "tables": self.tables, "changes": self.changes, "note": self.note}
+        return {
+            "checked": self.checked,
+            "tables": self.tables,
+            "changes": self.changes,
+            "note": self.note,
+            "created_files": self.created_files,
+        }
 
     def write(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -82,22 +89,26 @@ def libretime_client(config: LiveConfig) -> httpx.Client:
     return httpx.Client(base_url=config.libretime_url, headers=config.libretime_headers, timeout=60)
 
 
-def before(config: LiveConfig) -> Fingerprint:
-    """The station before the run; a LibreTime that cannot be read completely stops it (exit 2)."""
+def before(config: LiveConfig, sandboxes: list[date] | None = None) -> Fingerprint:
+    """The station before the run; a LibreTime that cannot be read completely stops it (exit 2).
+    ``sandboxes``: every sandbox date of the run (scenarios may have their own)."""
     try:
         with libretime_client(config) as libretime:
-            return take(libretime, window(config.sandbox_date))
+            return take(libretime, [window(d) for d in sandboxes or [config.sandbox_date]])
     except (HarnessError, httpx.HTTPError) as exc:
         raise ConfigError(f"the station cannot be fingerprinted before the run: {exc}") from None
 
 
-def after(config: LiveConfig, first: Fingerprint) -> Verdict:
-    """The station after the run, compared; an unreadable LibreTime is a failure: safety unproven."""
+def after(config: LiveConfig, first: Fingerprint, created_files: set[int] | None = None) -> Verdict:
+    """The station after the run, compared; an unreadable LibreTime is a failure: safety unproven.
+    ``created_files``: the files the run created and hid, which must be all the new files."""
     try:
         with libretime_client(config) as libretime:
-            second = take(libretime, first.window)
+            second = take(libretime, first.windows)
     except (HarnessError, httpx.HTTPError) as exc:
         raise HarnessError(
             f"the station could not be read back after the run, so its safety is unproven: {exc}"
         ) from None
-    return Verdict(checked=True, tables=first.counts(), changes=differences(first, second))
+    verdict = Verdict(checked=True, tables=first.counts(), changes=differences(first, second, created_files))
+    verdict.created_files = sorted(created_files or ())
+    return verdict

@@ -1,13 +1,18 @@
 """Running a scenario's steps against a target: each step's kind is looked up in the registry
-(``harness.kinds``) and carried out by its handler; the runner itself knows no kind."""
+(``harness.kinds``) and carried out by its handler with a ``StepContext``; a step's options (such
+as ``faults``) wrap it. The runner itself knows no kind: what a kind needs before each step (the
+journal's head, say) it takes through its registered ``mark``, and what must hold once the last
+step ran (every fault fired, say) it leaves with ``at_end``."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 from . import checks
-from .kinds.registry import get, step_kind
-from .loader import Scenario
+from .kinds.registry import StepContext, StepKind, get, options, step_kind
+from .loader import Scenario, iter_steps
 from .report import Recorder
 from .targets import Target
 from .templating import Context, TemplateError
@@ -20,11 +25,11 @@ def default_title(kind: str, spec: Any) -> str:
         return title(spec)
     scalars = spec.items() if isinstance(spec, dict) else []
     details = ", ".join(f"{k}={v}" for k, v in scalars if not isinstance(v, (dict, list)))
-    return f"{kind} {details}".strip()
+    return f"{get(kind).name} {details}".strip()
 
 
 class StepSkipped(Exception):
-    pass
+    """A step that cannot apply on this target: shown as skipped, the scenario goes on."""
 
 
 class Runner:
@@ -37,21 +42,30 @@ class Runner:
         self.rec = recorder
         self.snapshots: dict[str, checks.Snapshot] = {}
         self.skipped: list[str] = []
-        self._journal_mark = 0
-        self._needs_marks = any(
-            isinstance(s.get("stub.journal"), dict) and s["stub.journal"].get("since_step") for s in scenario.steps
-        )
+        self.marks: dict[str, Any] = {}
+        self._marking = self._kinds_that_mark(scenario.steps)
+        self._at_end: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+
+    @staticmethod
+    def _kinds_that_mark(steps: list[dict[str, Any]]) -> list[StepKind]:
+        found: dict[str, StepKind] = {}
+        for _where, step in iter_steps(steps):
+            kind = get(step_kind(step))
+            if kind.mark is not None and (kind.wants_mark is None or kind.wants_mark(step[step_kind(step)])):
+                found[kind.name] = kind
+        return list(found.values())
+
+    def at_end(self, title: str, check: Callable[[], Awaitable[None]]) -> None:
+        """A check that runs once the scenario's own steps are done (before any pack teardown)."""
+        self._at_end.append((title, check))
 
     async def run(self, steps: list[dict[str, Any]] | None = None, prefix: str = "") -> None:
-        from .kinds.stub_control import journal_head
-
         for step in self.scenario.steps if steps is None else steps:
             kind = step_kind(step)
-            if self._needs_marks and self.target.has_control_plane:
-                previous_mark = self._journal_mark
-                self._journal_mark = await journal_head(self)
-            else:
-                previous_mark = 0
+            previous = dict(self.marks)
+            for marking in self._marking:
+                assert marking.mark is not None
+                self.marks[marking.name] = await marking.mark(self)
             # Rendered once, before the step: its title then names the real log id, hour and path.
             try:
                 spec, problem = self.ctx.render(step[kind]), None
@@ -62,10 +76,19 @@ class Runner:
                 if problem is not None:
                     raise problem
                 try:
-                    await self.run_step(step, since=previous_mark, spec=spec)
+                    await self.run_step(step, spec=spec, marks=previous)
                 except StepSkipped as exc:
                     self.skipped.append(f"{title}: {exc}")
                     self.rec.text("skipped", str(exc))
+        if steps is None:
+            await self.finish()
+
+    async def finish(self) -> None:
+        """The checks the steps left for the end, each shown as a step of its own."""
+        pending, self._at_end = self._at_end, []
+        for title, check in pending:
+            with self.rec.step(title):
+                await check()
 
     async def teardown(self, steps: list[dict[str, Any]], *, after_failure: bool = False) -> None:
         """Steps that run whatever happened before; their failure fails a scenario that had passed,
@@ -85,10 +108,14 @@ class Runner:
         except TemplateError:
             return step["name"]
 
-    async def run_step(self, step: dict[str, Any], since: int = 0, spec: Any = None) -> None:
-        kind = get(step_kind(step))
-        if kind.skip_without_stub and not self.target.has_control_plane:
-            raise StepSkipped(f"{kind.name} needs the stub's control plane; the {self.target.name} target has none")
+    async def run_step(self, step: dict[str, Any], spec: Any = None, marks: dict[str, Any] | None = None) -> None:
+        name = step_kind(step)
+        kind = get(name)
         if spec is None:
-            spec = self.ctx.render(step[kind.name])
-        await kind.run(self, spec, step, since)
+            spec = self.ctx.render(step[name])
+        context = StepContext(self, spec, step, marks if marks is not None else dict(self.marks))
+        async with AsyncExitStack() as stack:
+            for option_name, option in options().items():
+                if option_name in step:
+                    await stack.enter_async_context(option.around(context, self.ctx.render(step[option_name])))
+            await kind.run(context)  # type: ignore[call-arg]

@@ -67,14 +67,29 @@ class Context:
             raise TemplateError(f"{{{{ {expr} }}}} names nothing (saved/vars: {known})")
         return value
 
-    def render(self, value: Any) -> Any:
+    def render_vars(self) -> None:
+        """Render the vars once, at the start: a var that names something not saved yet stays a
+        template, rendered where it is used (``reads: "{{ library.pages }}"``)."""
+        for name, value in list(self.vars.items()):
+            try:
+                self.vars[name] = self.render(value)
+            except TemplateError:
+                continue
+
+    def _value(self, expr: str, depth: int) -> Any:
+        value = self._lookup(expr)
+        if depth < 5 and isinstance(value, str) and "{{" in value:
+            return self.render(value, depth + 1)  # a var left as a template at the start
+        return value
+
+    def render(self, value: Any, depth: int = 0) -> Any:
         if isinstance(value, str):
             whole = _TEMPLATE.fullmatch(value.strip())
             if whole:
-                return self._lookup(whole.group(1))
-            return _TEMPLATE.sub(lambda m: str(self._lookup(m.group(1))), value)
+                return self._value(whole.group(1), depth)
+            return _TEMPLATE.sub(lambda m: str(self._value(m.group(1), depth)), value)
         if isinstance(value, list):
-            return [self.render(v) for v in value]
+            return [self.render(v, depth) for v in value]
         if isinstance(value, dict):
-            return {self.render(k) if isinstance(k, str) else k: self.render(v) for k, v in value.items()}
+            return {self.render(k, depth) if isinstance(k, str) else k: self.render(v, depth) for k, v in value.items()}
         return value

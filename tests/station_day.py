@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from harness.checks.common import duration, instant, iso_z
-from harness.provision import file_body
+from harness.seeding.rows import test_file as file_body
 
 ENTRIES = 480
 STEP = timedelta(minutes=3)

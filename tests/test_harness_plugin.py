@@ -288,7 +288,12 @@ def test_allure_labels_and_steps(pytester: pytest.Pytester) -> None:
         ("tag", "publish"),
         ("epic", "LibreLog → LibreTime"),
     } <= labels
-    assert [s["name"] for s in report["steps"]] == ["create a log", "publish it", "LibreTime holds the log"]
+    assert [s["name"] for s in report["steps"]] == [
+        "Seed the scenario's fixtures in LibreTime",
+        "create a log",
+        "publish it",
+        "LibreTime holds the log",
+    ]
     names = {a["name"] for s in report["steps"] for a in s.get("attachments", [])}
     assert {"request", "curl", "response"} <= names
     assert any(name.startswith("LibreTime schedule") for name in names)
@@ -326,16 +331,17 @@ def test_the_lint_rejects_a_hollow_success(pytester: pytest.Pytester) -> None:
 
 
 def test_a_scenario_is_skipped_where_its_needs_are_not_offered(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    """Requirements come from the steps: a stub fault needs the stub, whatever ``targets`` says."""
+    """Requirements come from the steps: a fault needs faults (the stub's, or an interposer's), the
+    fixtures need seeding, whatever ``targets`` says."""
     import json
 
     from harness.capabilities import Capability, Facts
 
     text = scenario("needsstub", "\n  - stub.fault: {fault: status, status: 500}\n" + PUBLISH + MATCHES)
     write(pytester, "needs", text.replace("targets: [stub]", "targets: [live]"))
-    facts = Facts(target="live", capabilities={Capability.LIBRELOG_RESET}, notes=["stub_control: not the stub"])
+    facts = Facts(target="live", capabilities={Capability.SEED}, notes=["faults: no interposer"])
     found = tmp_path / "preflight.json"
     found.write_text(json.dumps(facts.to_json()))
     result = pytester.runpytest_subprocess("scenarios", "--target", "live", "--preflight", str(found), "-rs")
     result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["*needs stub_control (not the stub): the live target does not offer it*"])
+    result.stdout.fnmatch_lines(["*needs faults (no interposer): the live target does not offer it*"])

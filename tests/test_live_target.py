@@ -70,6 +70,13 @@ PUBLISH = """  - libretime.provision:
 """
 
 
+# What the preflight finds on the stub served with a LibreLog that has no test reset.
+STUB_STATION = (
+    "faults, flavor_integration, history_write, integration_api, journal, libretime_reset, playout, seed,"
+    " stub_control, upload"
+)
+
+
 def rows(env: dict[str, str], table: str) -> list[dict]:
     return httpx.get(f"{env['LIBRETIME_URL']}/api/v2/{table}", headers=AUTH).json()
 
@@ -81,7 +88,7 @@ def test_a_live_run_provisions_publishes_and_leaves_the_station_as_it_was(
     before = {table: rows(station, table) for table in ("schedule", "show-instances", "shows", "files")}
     result = live(tmp_path, station)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
-    assert "capabilities: history_write, integration_api, stub_control, upload" in result.stdout
+    assert f"capabilities: {STUB_STATION}" in result.stdout
     assert "stub_control" in result.stdout and "librelog_reset: LibreLog has no test reset" in result.stdout
     assert "Station unchanged outside the sandbox" in result.stdout
     after = {table: rows(station, table) for table in ("schedule", "show-instances", "shows", "files")}
@@ -95,7 +102,7 @@ def test_a_live_run_provisions_publishes_and_leaves_the_station_as_it_was(
     assert safety["checked"] is True and safety["changes"] == [] and safety["tables"]["files"] >= 14
     report = (tmp_path / "out" / "verification-report.md").read_text()
     assert "## Live Verification" in report and "✅ **Station unchanged outside the sandbox**" in report
-    assert "| what the target offers (preflight) | history_write, integration_api, stub_control, upload |" in report
+    assert f"| what the target offers (preflight) | {STUB_STATION} |" in report
 
 
 def test_a_change_outside_the_sandbox_fails_the_run_and_says_what_changed(
@@ -260,13 +267,22 @@ def test_requirements_follow_what_a_scenario_does(tmp_path: Path) -> None:
     live = Facts(target="live", librelog={"flavor": "v2", "station_timezone": "UTC"})
     read = "  - librelog.get: {path: /sync/status, expect: {status: 200}}\n"
     assert needs(read, live) == set()
-    assert needs("fixtures: {fixture: small}\n@" + read, live) == {Capability.STUB_CONTROL, Capability.LIBRELOG_RESET}
-    assert needs("settings: {flavor: v2}\n@" + read, live) == set()  # the deployment already runs so
-    assert needs("settings: {flavor: integration}\n@" + read, live) == {Capability.LIBRELOG_RESET}
+    assert needs("fixtures: {fixture: small}\n@" + read, live) == {Capability.SEED}
+    # A flavour is offered where LibreLog runs it or can be reset to it (the preflight says which).
+    assert needs("settings: {flavor: v2}\n@" + read, live) == {Capability.FLAVOR_V2}
+    assert needs("flavors: [integration]\n@" + read, live) == set()  # the scenario itself; its items:
+    item = tmp_path / "s.yaml"
+    assert required(load(item).for_flavor("integration"), live) == {Capability.FLAVOR_INTEGRATION}
     assert needs("settings: {libretime_face: api}\n@" + read, live) == {Capability.LIBRELOG_RESET, Capability.API_FACE}
     assert needs("requires: [upload]\n@" + read, live) == {Capability.UPLOAD}
     fault = "  - stub.fault: {fault: status, status: 500}\n" + read
-    assert needs(fault, live) == {Capability.STUB_CONTROL}
+    assert needs(fault, live) == {Capability.FAULTS}
+    step_fault = "  - librelog.get: {path: /sync/status, expect: {status: 200}}\n    faults: [{fault: timeout}]\n"
+    assert needs(step_fault, live) == {Capability.FAULTS}
+    assert needs("  - stub.journal: {count: 0}\n", live) == {Capability.JOURNAL}
+    assert needs("  - stub.tamper: {mode: drop}\n" + read, live) == {Capability.STUB_CONTROL}
+    audio = "  - libretime.seed: {files: [{audio: {seconds: 1}}]}\n" + read
+    assert needs(audio, live) == {Capability.SEED, Capability.UPLOAD}
     assert needs("  - docker.network: {name: libretime, services: [api]}\n", live) == {Capability.CONTAINERS}
 
 

@@ -18,12 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def stub_runnable() -> int:
-    """Scenarios the stub target runs (container checks need the compose target)."""
+    """Scenario items the stub target runs (one per flavour; container checks need the compose target)."""
     from harness.capabilities import full, missing
     from harness.requirements import required
 
     stub = full("stub")
-    return sum(1 for path in discover(ROOT / "scenarios") if not missing(required(load(path, ROOT), stub), stub))
+    items = []
+    for path in discover(ROOT / "scenarios"):
+        scenario = load(path, ROOT)
+        items += [scenario.for_flavor(f) for f in scenario.flavors] or [scenario]
+    return sum(1 for item in items if not missing(required(item, stub), stub))
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from junitparser import JUnitXml
 from prometheus_client.parser import text_string_to_metric_families
 
 from harness.fingerprint import differences, take
-from harness.provision import file_body
+from harness.seeding.rows import test_file as file_body
 from harness.station.check import Options, check
 from harness.station.source import open_station
 from harness.targets import LiveConfig

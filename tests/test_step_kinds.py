@@ -81,14 +81,25 @@ def run_steps(t: Target, steps: list[dict[str, Any]], env: dict[str, str] | None
 def test_every_kind_is_registered_once_by_family_and_the_schema_learns_them() -> None:
     kinds = registry.kinds()
     families = {k.family for k in kinds.values()}
-    assert {"requests", "libretime_checks", "values", "stub_control", "containers", "commands"} <= families
+    assert {
+        "requests",
+        "libretime_checks",
+        "seeding",
+        "values",
+        "faults",
+        "journal",
+        "stub_control",
+        "containers",
+        "commands",
+    } <= families
     schema = registry.scenario_schema()
     step = schema["$defs"]["step"]
     assert [o["required"][0] for o in step["oneOf"]] == list(kinds)
     assert set(kinds) <= set(step["properties"])
     assert "commands" in schema["properties"]["requires"]["items"]["enum"]
-    assert kinds["command"].needs is Capability.COMMANDS and kinds["stub.fault"].needs is Capability.STUB_CONTROL
-    assert kinds["stub.journal"].skip_without_stub and kinds["libretime.schedule_matches"].effect
+    assert kinds["command"].needs is Capability.COMMANDS and kinds["stub.fault"].needs is Capability.FAULTS
+    assert kinds["stub.journal"].needs is Capability.JOURNAL and kinds["libretime.schedule_matches"].effect
+    assert kinds["stub.journal"] is kinds["libretime.journal"] and kinds["stub.tamper"].needs is Capability.STUB_CONTROL
 
 
 def test_the_runner_knows_no_kind_and_the_old_if_chain_is_gone() -> None:

@@ -13,10 +13,29 @@ from .common import duration, read_json
 
 
 async def file_check(target: Target, spec: dict[str, Any], rec: Recorder) -> None:
+    """One file as LibreTime holds it: its fields, its analysed length, its track type, the bytes
+    it serves, and how many files share its md5."""
     file_id = spec["id"]
+    if spec.get("imported"):
+        from ..seeding.live import wait_imported
+
+        await wait_imported(target.libretime, file_id)
     row = await read_json(target.libretime, f"/api/v2/files/{file_id}")
     rec.json(f"LibreTime file {file_id}", row)
     problems = subset_diff(spec.get("expect", {}), row)
+    if spec.get("imported") and row.get("import_status") != 0:
+        problems.append(f"import_status {row.get('import_status')}: LibreTime did not import it")
+    if "length_s" in spec:
+        want, within = spec["length_s"]["equals"], spec["length_s"].get("within", 0.1)
+        length = duration(row.get("length"))
+        if length is None or abs(length.total_seconds() - want) > within:
+            problems.append(f"length {row.get('length')}, the audio's own is {want:g} s (within {within:g} s)")
+    if "track_type" in spec:
+        code = None
+        if row.get("library") is not None:
+            code = (await read_json(target.libretime, f"/api/v2/libraries/{row['library']}")).get("code")
+        if code != spec["track_type"]:
+            problems.append(f"track type {code or 'none'}, expected {spec['track_type'] or 'none'}")
     if "download_md5" in spec:
         download = await target.libretime.get(f"/api/v2/files/{file_id}/download")
         digest = hashlib.md5(download.content).hexdigest()  # noqa: S324 - LibreTime's checksum

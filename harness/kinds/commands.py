@@ -8,14 +8,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..capabilities import Capability
 from ..errors import HarnessError
-from .registry import StepKind
-
-if TYPE_CHECKING:
-    from ..steps import Runner
+from .registry import StepContext, StepKind
 
 _USERINFO = re.compile(r"(://[^:/@\s]+):[^@/\s]+@")
 
@@ -25,7 +22,8 @@ def shown(text: str) -> str:
     return _USERINFO.sub(r"\1:•••@", text)
 
 
-async def _command(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+async def _command(context: StepContext) -> None:
+    runner, spec = context.runner, context.spec
     if not runner.target.may_run_commands:
         raise HarnessError("the target does not allow commands: run with --allow-commands to let scenarios run them")
     argv = _flat(spec["run"])

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..capabilities import Capability
-from .registry import StepKind
-
-if TYPE_CHECKING:
-    from ..steps import Runner
+from .registry import StepContext, StepKind
 
 
 def _docker(kind: str) -> Any:
-    async def run(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+    async def run(context: StepContext) -> None:
         from .. import containers
 
-        await asyncio.to_thread(containers.check, kind, spec, runner.rec)
+        await asyncio.to_thread(containers.check, kind, context.spec, context.rec)
 
     return run
 

@@ -1,71 +1,64 @@
 """Step kinds that check effects: what LibreTime holds (schedule, files) and what LibreLog
-stored from it, plus provisioning LibreTime test data through its own API."""
+stored from it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .. import checks
 from ..errors import HarnessError
-from .registry import StepKind
-
-if TYPE_CHECKING:
-    from ..steps import Runner
+from .registry import StepContext, StepKind
 
 
-async def _snapshot(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-    runner.snapshots[spec["save_as"]] = await checks.snapshot(
-        runner.target, spec["date"], spec.get("timezone", "UTC"), runner.rec
+async def _snapshot(context: StepContext) -> None:
+    spec = context.spec
+    context.runner.snapshots[spec["save_as"]] = await checks.snapshot(
+        context.target, spec["date"], spec.get("timezone", "UTC"), context.rec
     )
 
 
-async def _matches_log(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+async def _matches_log(context: StepContext) -> None:
+    spec = context.spec
     await checks.schedule_matches_log(
-        runner.target, spec["log_id"], runner.rec, hard_start=spec.get("hard_start", False)
+        context.target, spec["log_id"], context.rec, hard_start=spec.get("hard_start", False)
     )
 
 
-async def _matches(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+async def _matches(context: StepContext) -> None:
     from ..checks.expected_entries import schedule_matches
 
-    await schedule_matches(runner.target, spec, runner.rec)
+    await schedule_matches(context.target, context.spec, context.rec)
 
 
-async def _rows_valid(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+async def _rows_valid(context: StepContext) -> None:
     from ..checks.schedule import rows_valid
 
-    snap = await checks.snapshot(runner.target, spec["date"], spec.get("timezone", "UTC"), runner.rec)
-    await rows_valid(runner.target, snap, runner.rec)
+    spec = context.spec
+    snap = await checks.snapshot(context.target, spec["date"], spec.get("timezone", "UTC"), context.rec)
+    await rows_valid(context.target, snap, context.rec)
 
 
-async def _diff(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-    before = runner.snapshots.get(spec["since"])
+async def _diff(context: StepContext) -> None:
+    spec = context.spec
+    before = context.runner.snapshots.get(spec["since"])
     if before is None:
         raise HarnessError(f"no snapshot named {spec['since']!r} was taken before this step")
-    after = await checks.snapshot(runner.target, before.date, before.timezone, runner.rec)
-    checks.schedule_diff(before, after, spec["changed_hours"], spec.get("must_change", False), runner.rec)
+    after = await checks.snapshot(context.target, before.date, before.timezone, context.rec)
+    checks.schedule_diff(before, after, spec["changed_hours"], spec.get("must_change", False), context.rec)
 
 
-async def _file(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-    await checks.file_check(runner.target, spec, runner.rec)
+async def _file(context: StepContext) -> None:
+    await checks.file_check(context.target, context.spec, context.rec)
 
 
-async def _provision(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-    from ..provision import provision
-
-    runner.ctx.saved.update(await provision(runner.target, spec, runner.rec))
+async def _tracks(context: StepContext) -> None:
+    await checks.tracks_match_libretime(context.target, context.spec, context.rec)
 
 
-async def _tracks(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-    await checks.tracks_match_libretime(runner.target, spec, runner.rec)
+async def _placement(context: StepContext) -> None:
+    await checks.librelog_placement(context.target, context.rec)
 
 
-async def _placement(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-    await checks.librelog_placement(runner.target, runner.rec)
-
-
-async def _proxy(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-    await checks.proxy_matches_libretime(runner.target, spec, runner.rec)
+async def _proxy(context: StepContext) -> None:
+    await checks.proxy_matches_libretime(context.target, context.spec, context.rec)
 
 
 KINDS = [
@@ -97,7 +90,6 @@ KINDS = [
         title=lambda spec: f"every row of LibreTime's {spec['date']} ({spec.get('timezone', 'UTC')}) is well formed",
     ),
     StepKind("libretime.file", "libretime_checks", _file, {"$ref": "#/$defs/file"}, effect=True),
-    StepKind("libretime.provision", "libretime_checks", _provision, {"$ref": "#/$defs/libretime_provision"}),
     StepKind(
         "librelog.tracks_match_libretime",
         "libretime_checks",

@@ -1,25 +1,20 @@
-"""Step kinds for the LibreTime stub's control plane: seed data, inject faults, tamper with what
-it stores, record playout, and read its journal of what LibreTime received."""
+"""Controls only the LibreTime stub has: making it answer as if it stored what it got while it
+drops, shifts or swaps it (``stub.tamper``). No real LibreTime can be made to do that, so a
+scenario that needs it runs on the stub alone (capability ``stub_control``)."""
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
-
-import httpx
+from typing import Any
 
 from ..capabilities import Capability
+from ..control import STUB_PREFIX
 from ..errors import HarnessError
-from ..expect import ExpectationFailed, Observed, failures
-from .registry import StepKind
-
-if TYPE_CHECKING:
-    from ..steps import Runner
+from .registry import StepContext, StepKind
 
 
-async def control(runner: Runner, method: str, path: str, body: Any, expected: int) -> Any:
-    response = await runner.target.libretime.request(method, path, json=body)
-    runner.rec.exchange(
+async def control(context: StepContext, method: str, path: str, body: Any, expected: int) -> Any:
+    response = await context.target.libretime.request(method, path, json=body)
+    context.rec.exchange(
         {"method": method, "url": path, "json": body},
         {"status": response.status_code, "body": response.text[:4000]},
     )
@@ -28,59 +23,16 @@ async def control(runner: Runner, method: str, path: str, body: Any, expected: i
     return response.json() if response.content else None
 
 
-async def journal_head(runner: Runner) -> int:
-    entries = (await runner.target.libretime.get("/__stub__/journal")).json()["requests"]
-    return entries[-1]["id"] if entries else 0
+async def _tamper(context: StepContext) -> None:
+    await control(context, "POST", f"{STUB_PREFIX}/tamper", context.spec, 201)
 
 
-def _poster(path: str, expected: int) -> Any:
-    async def run(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-        await control(runner, "POST", path, spec, expected)
-
-    return run
-
-
-async def _journal(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
-    params = {k: spec[k] for k in ("method", "path") if k in spec}
-    if spec.get("since_step"):
-        params["since"] = since
-    body = (await runner.target.libretime.get("/__stub__/journal", params=params)).json()
-    runner.rec.json("what LibreTime received", body)
-    count = body["count"]
-    problems = []
-    if "count" in spec and count != spec["count"]:
-        problems.append(f"expected {spec['count']} matching requests, LibreTime received {count}")
-    if "min_count" in spec and count < spec["min_count"]:
-        problems.append(f"expected at least {spec['min_count']} matching requests, LibreTime received {count}")
-    if "expect" in spec:
-        observed = Observed(200, httpx.Headers(), json.dumps(body))
-        problems += failures(spec["expect"], observed)
-    if problems:
-        raise ExpectationFailed(f"journal {params}: " + "; ".join(problems))
-
-
-STUB = Capability.STUB_CONTROL
 KINDS = [
-    StepKind("stub.seed", "stub_control", _poster("/__stub__/seed", 201), {"$ref": "#/$defs/stub_seed"}, needs=STUB),
     StepKind(
-        "stub.fault", "stub_control", _poster("/__stub__/faults", 201), {"$ref": "#/$defs/stub_fault"}, needs=STUB
-    ),
-    StepKind(
-        "stub.tamper", "stub_control", _poster("/__stub__/tamper", 201), {"$ref": "#/$defs/stub_tamper"}, needs=STUB
-    ),
-    StepKind(
-        "stub.playout",
+        "stub.tamper",
         "stub_control",
-        _poster("/__stub__/playout", 200),
-        {"$ref": "#/$defs/stub_playout"},
-        needs=STUB,
-    ),
-    StepKind(
-        "stub.journal",
-        "stub_control",
-        _journal,
-        {"$ref": "#/$defs/journal"},
-        effect=True,
-        skip_without_stub=True,
+        _tamper,
+        {"$ref": "#/$defs/stub_tamper"},
+        needs=Capability.STUB_CONTROL,
     ),
 ]

@@ -5,7 +5,7 @@ that one collection holds another item by item (missing, duplicated, differing f
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import jmespath
@@ -13,15 +13,13 @@ from jmespath.exceptions import JMESPathError
 
 from ..errors import HarnessError
 from ..expect import ExpectationFailed, Observed, failures
-from .registry import StepKind
-
-if TYPE_CHECKING:
-    from ..steps import Runner
+from .registry import StepContext, StepKind
 
 
-async def _expect(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+async def _expect(context: StepContext) -> None:
+    spec = context.spec
     value = spec["value"]
-    runner.rec.json(spec.get("what", "the value"), value)
+    context.rec.json(spec.get("what", "the value"), value)
     expect = {k: v for k, v in spec.items() if k not in ("value", "what")}
     problems = failures(expect, Observed(200, httpx.Headers(), json.dumps(value)))
     if problems:
@@ -76,10 +74,11 @@ def collection_differences(spec: dict[str, Any]) -> tuple[list[str], list[list[A
     return problems, table
 
 
-async def _collections(runner: Runner, spec: Any, step: dict[str, Any], since: int) -> None:
+async def _collections(context: StepContext) -> None:
+    spec = context.spec
     problems, table = collection_differences(spec)
     what = spec.get("what", "the collection")
-    runner.rec.table(f"{what}: item by item", ["key", "found", "differences"], table)
+    context.rec.table(f"{what}: item by item", ["key", "found", "differences"], table)
     if problems:
         shown = "; ".join(problems[:6]) + (f"; and {len(problems) - 6} more" if len(problems) > 6 else "")
         raise ExpectationFailed(

@@ -14,6 +14,8 @@ from .base import (
     Target,
     env_sandbox,
     environment,
+    libretime_of,
+    scenario_sandbox,
 )
 from .fresh import fresh_target, librelog_overrides
 from .sandbox import sandbox_target
@@ -29,6 +31,8 @@ __all__ = [
     "environment",
     "fresh_target",
     "librelog_overrides",
+    "libretime_of",
     "sandbox_target",
+    "scenario_sandbox",
     "stub_target",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from ..control import HARNESS_HEADER
 from ..errors import ConfigError
 from ..secrets import Masker
 
@@ -40,6 +41,10 @@ class Target:
     # that records everything the run creates (see sandbox.py and ledger.py).
     rail: Any = None
     ledger: Any = None
+    # The fault and journal control plane: the stub's own, or the interposer's (harness/control.py).
+    control: Any = None
+    libretime_key: str = field(default="", repr=False)  # for LibreTime's legacy upload (Basic auth)
+    played: set[int] = field(default_factory=set)  # schedule rows a simulated playout has played
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "librelog_url": self.librelog_url, "libretime_url": self.libretime_url}
@@ -58,8 +63,43 @@ class Target:
             await self.rail.check(self, service, method, path, body)
 
 
+def scenario_sandbox(base: date, spec: Mapping[str, Any] | None) -> date:
+    """The sandbox date of a scenario that asks for its own (``sandbox: {dst_change, timezone}``):
+    the first station-local day on or after ``base`` on which the zone's clocks go back (``fall``)
+    or forward (``spring``). Without a request, the run's own."""
+    if not spec:
+        return base
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(spec["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"sandbox.timezone {spec['timezone']!r} is not an IANA time zone") from None
+    for offset in range(0, 800):
+        day = base + timedelta(days=offset)
+        start = datetime.combine(day, time(0), tzinfo=zone).utcoffset()
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).utcoffset()
+        assert start is not None and end is not None
+        if (spec["dst_change"] == "fall" and end < start) or (spec["dst_change"] == "spring" and end > start):
+            return day
+    raise ConfigError(f"{spec['timezone']} changes its clocks ({spec['dst_change']}) on no day after {base}")
+
+
 def client(base_url: str, headers: dict[str, str], timeout: float = 30.0) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
+
+
+def libretime_of(env: Mapping[str, str]) -> tuple[str, str]:
+    """LibreTime's base URL (normalised) and API key from the environment."""
+    from stubs.librelog.config import normalise_base_url
+
+    url = env.get("LIBRETIME_URL") or env.get("LIBRETIME_API_URL", "")
+    missing = [] if url else ["LIBRETIME_URL (or LIBRETIME_API_URL)"]
+    if not env.get("LIBRETIME_API_KEY"):
+        missing.append("LIBRETIME_API_KEY")
+    if missing:
+        raise ConfigError(f"a live run needs {', '.join(missing)} in the environment")
+    return normalise_base_url(url), env["LIBRETIME_API_KEY"]
 
 
 @dataclass(frozen=True)
@@ -100,7 +140,9 @@ class LiveConfig:
 
     @property
     def libretime_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Api-Key {self.api_key}"}
+        # Marked as the harness's own: where LibreTime journals everything (the stub), a journal
+        # step leaves these out and counts what LibreLog sent.
+        return {"Authorization": f"Api-Key {self.api_key}", HARNESS_HEADER: "harness"}
 
     def target(self, name: str, librelog: httpx.AsyncClient, libretime: httpx.AsyncClient, **kind: Any) -> Target:
         """A Target on this deployment; ``kind`` says what the target kind adds (control plane, rail)."""
@@ -112,6 +154,7 @@ class LiveConfig:
             libretime_url=self.libretime_url,
             masker=self.masker(),
             sandbox_date=self.sandbox_date,
+            libretime_key=self.api_key,
             **kind,
         )
 

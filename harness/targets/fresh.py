@@ -13,17 +13,9 @@ from typing import Any
 
 import httpx
 
+from ..control import STUB_PREFIX, Control
 from ..errors import HarnessError, ServiceUnreachable
 from .base import LiveConfig, Target, connect
-
-
-async def seed(libretime: httpx.AsyncClient, fixtures: Any) -> None:
-    """Load a scenario's fixtures through the stub's control plane."""
-    if not fixtures:
-        return
-    response = await libretime.post("/__stub__/seed", json=fixtures)
-    if response.status_code != 201:
-        raise HarnessError(f"the scenario's fixtures were refused by the stub: {response.text[:500]}")
 
 
 def librelog_overrides(settings: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
@@ -64,7 +56,6 @@ async def reset_librelog(librelog: httpx.AsyncClient, settings: Mapping[str, Any
 async def fresh_target(
     name: str,
     config: LiveConfig,
-    fixtures: Any,
     settings: Mapping[str, Any],
     env: Mapping[str, str],
     *,
@@ -76,5 +67,5 @@ async def fresh_target(
         await reset(libretime, "/__stub__/reset", None, "the LibreTime stub's control plane")
         if librelog_reset:
             await reset_librelog(librelog, settings, env)
-        await seed(libretime, fixtures)
-        yield config.target(name, librelog, libretime, has_control_plane=True)
+        control = Control(libretime, STUB_PREFIX, f"the LibreTime stub at {config.libretime_url}")
+        yield config.target(name, librelog, libretime, has_control_plane=True, control=control)

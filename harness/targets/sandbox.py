@@ -9,14 +9,17 @@ file rows upstream never deletes are hidden. ``--allow-destructive`` lifts the r
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from ..control import INTERPOSER_PREFIX, Control
 from ..errors import HarnessError, ServiceUnreachable
 from ..ledger import Entry, Ledger
 from .base import LiveConfig, Target, connect
@@ -30,14 +33,40 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
+_ROW_PATH = re.compile(r"^/api/v2/([a-z-]+)/(\d+)$")
+_LEDGER_KIND = {
+    "files": "file",
+    "shows": "show",
+    "show-instances": "instance",
+    "schedule": "schedule",
+    "playout-history": "history",
+    "libraries": "library",
+}
+
+
 class Rail:
     """What a sandboxed live run may write, asked before every writing request."""
 
+    @staticmethod
+    def _ours_in_libretime(target: Target, method: str, path: str) -> bool:
+        """A change to one row this run created (in the ledger), e.g. retitling a seeded file."""
+        match = _ROW_PATH.match(path)
+        if method not in ("PATCH", "PUT", "DELETE") or not match or target.ledger is None:
+            return False
+        kind, row_id = _LEDGER_KIND.get(match.group(1)), int(match.group(2))
+        return any(
+            e.kind == kind and e.id == row_id and e.libretime_url == target.libretime_url
+            for e in target.ledger.entries()
+        )
+
     async def check(self, target: Target, service: str, method: str, path: str, body: Any) -> None:
         if service == "libretime":
+            if self._ours_in_libretime(target, method, path):
+                return
             raise HarnessError(
-                f"{method} {path} writes to LibreTime directly: a live run provisions through"
-                " libretime.provision (or needs --allow-destructive)"
+                f"{method} {path} writes to LibreTime directly: a live run creates what it needs through"
+                " libretime.seed (recorded, and removed afterwards) and changes only rows it created"
+                " (or needs --allow-destructive)"
             )
         if method == "POST" and path == "/logs":
             day = body.get("date") if isinstance(body, dict) else None
@@ -86,9 +115,55 @@ async def _drop_show_if_unused(libretime: httpx.AsyncClient, show_id: int, attem
         await attempt(f"delete show {show_id}", libretime.delete(f"/api/v2/shows/{show_id}"), (204, 404))
 
 
-async def clean(entries: list[Entry], libretime: httpx.AsyncClient, librelog: httpx.AsyncClient) -> list[str]:
-    """Remove what the entries list; returns the problems (empty when everything went)."""
-    problems: list[str] = []
+@dataclass
+class Cleaned:
+    problems: list[str] = field(default_factory=list)  # what could not be removed, in words
+    hidden_files: list[int] = field(default_factory=list)  # the file rows now hidden for good
+
+
+async def _files_of_uploads(libretime: httpx.AsyncClient, md5s: list[str], problems: list[str]) -> set[int]:
+    """The LibreTime files holding audio the run handed to LibreLog (LibreLog's own uploads)."""
+    found: set[int] = set()
+    for md5 in md5s:
+        response = await libretime.get("/api/v2/files", params={"md5": md5})
+        if response.status_code != 200:
+            problems.append(f"find the upload with md5 {md5}: {response.status_code} {response.text[:200]}")
+            continue
+        found |= {f["id"] for f in response.json() if f.get("md5") == md5}
+    return found
+
+
+async def _hide(libretime: httpx.AsyncClient, file_id: int, untype: bool, out: Cleaned) -> None:
+    """Hide one file for good: once LibreTime's analyzer is done with it, since finishing an import
+    makes a file visible again (a file hidden while pending would reappear in the library)."""
+    from ..seeding.live import wait_imported
+
+    try:
+        await wait_imported(libretime, file_id)
+    except HarnessError as exc:
+        if "404" not in str(exc):
+            out.problems.append(f"hide file {file_id}: {exc}")
+            return
+    body: dict[str, Any] = {"hidden": True}
+    if untype:
+        body["library"] = None  # its track type is removed next: LibreTime refuses that while files use it
+    try:
+        response = await libretime.patch(f"/api/v2/files/{file_id}", json=body)
+    except httpx.HTTPError as exc:
+        out.problems.append(f"hide file {file_id}: {type(exc).__name__}: {exc}")
+        return
+    if response.status_code == 404:
+        return
+    if response.status_code != 200 or response.json().get("hidden") is not True:
+        out.problems.append(f"hide file {file_id}: {response.status_code} {response.text[:200]}")
+        return
+    out.hidden_files.append(file_id)
+
+
+async def clean(entries: list[Entry], libretime: httpx.AsyncClient, librelog: httpx.AsyncClient) -> Cleaned:
+    """Remove what the entries list; the result says what could not go and which files are hidden."""
+    out = Cleaned()
+    problems = out.problems
 
     async def attempt(what: str, call: Any, ok: tuple[int, ...]) -> None:
         try:
@@ -126,16 +201,27 @@ async def clean(entries: list[Entry], libretime: httpx.AsyncClient, librelog: ht
         await attempt(f"delete {entry.kind} {entry.id}", libretime.delete(f"/api/v2/{table}/{entry.id}"), (204, 404))
     for entry in (e for e in entries if e.kind == "show"):
         await _drop_show_if_unused(libretime, entry.id, attempt)
-    for entry in (e for e in entries if e.kind == "file"):
-        # Upstream never deletes a file row (its DELETE only removes the stored bytes): hide it.
-        path = f"/api/v2/files/{entry.id}"
-        await attempt(f"hide file {entry.id}", libretime.patch(path, json={"hidden": True}), (200, 404))
-    return problems
+    # Upstream never deletes a file row (its DELETE only removes the stored bytes): files are hidden.
+    files = {e.id for e in entries if e.kind == "file"}
+    files |= await _files_of_uploads(libretime, [e.id for e in entries if e.kind == "upload"], problems)
+    track_types = [e.id for e in entries if e.kind == "library"]
+    for file_id in sorted(files):
+        await _hide(libretime, file_id, untype=bool(track_types), out=out)
+    for type_id in track_types:
+        await attempt(f"delete track type {type_id}", libretime.delete(f"/api/v2/libraries/{type_id}"), (204, 404))
+    return out
 
 
 async def _show_ids(libretime: httpx.AsyncClient) -> set[int]:
     response = await libretime.get("/api/v2/shows")
     return {s["id"] for s in response.json()} if response.status_code == 200 else set()
+
+
+async def _track_type_ids(libretime: httpx.AsyncClient) -> set[int]:
+    response = await libretime.get("/api/v2/libraries")
+    if response.status_code != 200:
+        raise HarnessError(f"cannot read LibreTime's track types ({response.status_code}): {response.text[:200]}")
+    return {t["id"] for t in response.json()}
 
 
 @asynccontextmanager
@@ -145,10 +231,25 @@ async def sandbox_target(
     ledger: Ledger,
     settings: Mapping[str, Any] | None,
     env: Mapping[str, str],
+    *,
+    control_plane: tuple[str, str] | None = None,
 ) -> AsyncIterator[Target]:
-    async with connect(config) as (librelog, libretime):
-        if settings:
-            await reset_librelog(librelog, settings, env)  # a test deployment: the preflight saw the reset
+    """A LibreTime written to only inside the sandbox. ``settings`` (LibreLog has a test reset):
+    LibreLog is reset with them before the scenario, so every scenario starts from a fresh LibreLog
+    with its own settings. ``control_plane`` (base URL, prefix): where the scenario's faults and
+    journal are, the interposer's in front of a real LibreTime (or the stub's own); it starts the
+    scenario with no faults and an empty journal."""
+    async with AsyncExitStack() as stack:
+        librelog, libretime = await stack.enter_async_context(connect(config))
+        if settings is not None:
+            await reset_librelog(librelog, settings, env)
+        control = None
+        if control_plane is not None:
+            base, prefix = control_plane
+            admin = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=30))
+            what = f"the interposer at {base}" if prefix == INTERPOSER_PREFIX else f"the LibreTime stub at {base}"
+            control = Control(admin, prefix, what)
+            await control.clear()
         target = config.target(
             name,
             librelog,
@@ -157,6 +258,7 @@ async def sandbox_target(
             allow_destructive=config.allow_destructive,
             rail=Rail(),
             ledger=ledger,
+            control=control,
         )
         occupied = await sandbox_rows(target)
         instances = await sandbox_rows(target, "show-instances")
@@ -169,14 +271,23 @@ async def sandbox_target(
         start, end = target.sandbox_window()
         claim = {"start": start.isoformat(), "end": end.isoformat(), "shows_before": sorted(await _show_ids(libretime))}
         window = ledger.add("window", claim, config.libretime_url, config.librelog_url)
+        types_before = await _track_type_ids(libretime)
         try:
             yield target
         finally:
+            if control is not None:
+                with contextlib.suppress(HarnessError):
+                    await control.clear_faults()  # nothing left to break LibreLog's next request
+            # A track type that appeared meanwhile is the scenario's (LibreLog makes VOT where a
+            # station has none): it goes too, once the files using it are hidden and untyped.
+            for type_id in sorted(await _track_type_ids(libretime) - types_before):
+                ledger.add("library", type_id, config.libretime_url, config.librelog_url)
             mine = [e for e in ledger.entries() if e.libretime_url == config.libretime_url]
-            problems = await clean(mine, libretime, librelog)
-            if problems:
+            cleaned = await clean(mine, libretime, librelog)
+            ledger.note_hidden(config.libretime_url, cleaned.hidden_files)
+            if cleaned.problems:
                 raise HarnessError(
                     "cleaning up the sandbox failed (the ledger keeps what is left; run `librelog-verify cleanup`): "
-                    + "; ".join(problems[:5])
+                    + "; ".join(cleaned.problems[:5])
                 )
             ledger.remove([*mine, window])

@@ -12,15 +12,15 @@ from typing import Any
 from stubs.librelog import Settings, run_librelog
 from stubs.libretime import StubConfig, run_stub
 
+from ..control import HARNESS_HEADER, STUB_PREFIX, Control
 from ..secrets import Masker
 from .base import Target, client
-from .fresh import seed
 
 STUB_KEY = "harness-stub-key-7c1f"
 
 
 @asynccontextmanager
-async def stub_target(settings: Mapping[str, Any], fixtures: Any, sandbox: date) -> AsyncIterator[Target]:
+async def stub_target(settings: Mapping[str, Any], sandbox: date) -> AsyncIterator[Target]:
     async with AsyncExitStack() as stack:
         face = settings.get("libretime_face", "nginx")
         lt = await stack.enter_async_context(run_stub(StubConfig(api_key=STUB_KEY, face=face, fault_seed=1)))
@@ -45,9 +45,10 @@ async def stub_target(settings: Mapping[str, Any], fixtures: Any, sandbox: date)
             db_path=str(folder / "librelog.sqlite3"),
         )
         ll = await stack.enter_async_context(run_librelog(librelog_settings))
-        libretime = await stack.enter_async_context(client(lt.base_url, {"Authorization": f"Api-Key {STUB_KEY}"}))
+        libretime = await stack.enter_async_context(
+            client(lt.base_url, {"Authorization": f"Api-Key {STUB_KEY}", HARNESS_HEADER: "harness"})
+        )
         librelog = await stack.enter_async_context(client(ll.base_url, {}))
-        await seed(libretime, fixtures)
         yield Target(
             name="stub",
             librelog=librelog,
@@ -57,4 +58,6 @@ async def stub_target(settings: Mapping[str, Any], fixtures: Any, sandbox: date)
             masker=Masker([STUB_KEY]),
             sandbox_date=sandbox,
             has_control_plane=True,
+            control=Control(libretime, STUB_PREFIX, "the LibreTime stub"),
+            libretime_key=STUB_KEY,
         )
