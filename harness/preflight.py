@@ -83,7 +83,11 @@ def _libretime(client: httpx.Client, facts: Facts) -> None:
         raise ConfigError(f"LibreTime refused LIBRETIME_API_KEY ({probe.status_code}): {probe.text[:120]}")
     info = _json(_get(client, "/api/v2/info", "LibreTime", "LIBRETIME_URL"))
     facts.station_name = info.get("station_name") if isinstance(info, dict) else None
-    if client.get("/__stub__/faults").status_code == 200:
+    control = client.get("/__stub__/faults")
+    # The stub's own answer, not any 200: a complete LibreTime sends unknown paths to its legacy
+    # app, whose login page a redirect-following client would read as a 200.
+    answer = _json(control)
+    if control.status_code == 200 and isinstance(answer, dict) and isinstance(answer.get("faults"), list):
         # The stub: everything a scenario may ask of LibreTime, each scenario from a fresh stub.
         facts.capabilities |= {
             Capability.STUB_CONTROL,

@@ -3,11 +3,16 @@
 #   1. LibreLog and the LibreTime stub as plain processes (LibreLog's test reset on, plus a stub
 #      of LibreTime's API port): `librelog-verify run --target live` runs every scenario that needs
 #      no containers, each from a fresh start. Reports in reports/out/live-stub/.
-#   2. The real upstream LibreTime (../shared/tools/real-libretime: its API on its own PostgreSQL)
-#      with our LibreLog in the v2 flavour pointed at it: the live-safe scenarios in the sandbox,
-#      the station fingerprinted before and after. Reports in reports/out/live/.
+#   2. The real upstream LibreTime, complete (../shared/tools/real-libretime up --full: its API,
+#      the legacy app behind nginx, RabbitMQ and the analyzer), with this project's LibreLog in the
+#      v2 flavour started by the run behind the interposer: the whole suite in the sandbox, seeded
+#      through LibreTime's APIs, faults and journal through the interposer, voice tracks with real
+#      audio analysed by LibreTime; the station fingerprinted before and after. Reports in
+#      reports/out/live/. Where the complete LibreTime cannot be had, the API alone (voice
+#      uploads then skip, saying so).
 #   3. The schedule check against the same real LibreTime (tests/test_station_check_real.py).
-#   4. The drift check: the stub against the same real LibreTime, zero difference on the contract.
+#   4. The drift check: the stub against the same real LibreTime's API port, zero difference on
+#      the contract.
 # All must pass. A system that cannot be had here is reported as SKIPPED with the reason.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +53,7 @@ else
   tail -20 "$WORK/serve.log"; status=1
 fi
 
-# 2. The real LibreTime + LibreLog (v2 flavour).
+# 2. The complete real LibreTime, and this project's LibreLog (v2) started by the run behind the interposer.
 if [ ! -x "$TOOL" ]; then
   log "SKIPPED: live run against the real LibreTime: $TOOL is not there (../shared is not beside this clone)"
   exit "$status"
@@ -59,38 +64,36 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     log "could not install postgresql with apt-get"
 fi
 "$TOOL" status >/dev/null 2>&1 || STARTED_LIBRETIME=1
-if ! exports=$("$TOOL" up 2>"$WORK/real-libretime.log"); then
-  tail -15 "$WORK/real-libretime.log"
-  log "SKIPPED: live run against the real LibreTime: it could not be started here (see above)"
-  exit "$status"
+if ! exports=$("$TOOL" up --full 2>"$WORK/real-libretime.log"); then
+  tail -25 "$WORK/real-libretime.log"
+  log "the complete LibreTime (up --full) could not be started here (see above): falling back to its API alone"
+  "$TOOL" purge >/dev/null 2>&1 || true  # a root once started full stays full until purged
+  if ! exports=$("$TOOL" up 2>>"$WORK/real-libretime.log"); then
+    tail -15 "$WORK/real-libretime.log"
+    log "SKIPPED: live run against the real LibreTime: it could not be started here (see above)"
+    exit "$status"
+  fi
+  log "SKIPPED: voice uploads with real audio on the real LibreTime: no legacy app or analyzer (API only)"
 fi
 eval "$exports"
-PORT=$(free_port)
-LIBRETIME_INTERNAL_URL="" LIBRETIME_API_URL="$LIBRETIME_URL" LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
-  LIBRETIME_API_FLAVOR=v2 LIBRELOG_DB="$WORK/real-librelog.sqlite3" LIBRELOG_TEST_RESET="" LIBRELOG_API_TOKEN="" \
-  "$PY" -m stubs.librelog --host 127.0.0.1 --port "$PORT" >"$WORK/librelog.log" 2>&1 &
-PIDS+=($!)
-if wait_for "http://127.0.0.1:$PORT/health" "LibreLog (v2 flavour)"; then
-  log "live target: the real LibreTime $LIBRETIME_URL with LibreLog in the v2 flavour"
-  LIBRELOG_URL="http://127.0.0.1:$PORT" LIBRELOG_API_TOKEN="" \
-    "$LV" run --target live --out reports/out/live || status=1
-else
-  tail -20 "$WORK/librelog.log"; status=1
-fi
+API_FACE="http://127.0.0.1:${LT_API_PORT:-9001}"  # the API port itself, without nginx
+log "live target: the real LibreTime $LIBRETIME_URL, this project's LibreLog (v2) behind the interposer"
+LIBRELOG_URL="" LIBRELOG_API_TOKEN="" LIBRETIME_API_FACE_URL="$API_FACE" \
+  "$LV" run --target live --start-librelog v2 --out reports/out/live || status=1
 
 # 3. The schedule check (librelog-verify check) on the real LibreTime: a clean published day and a
 #    broken one, the station fingerprinted before and after.
-log "schedule check: the real LibreTime $LIBRETIME_URL"
-REAL_LIBRETIME_URL="$LIBRETIME_URL" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
+log "schedule check: the real LibreTime $API_FACE"
+REAL_LIBRETIME_URL="$API_FACE" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
   "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_station_check_real.py || status=1
 
 # 4. The stub proved against the real LibreTime: zero difference on the contract (librelog-verify
 #    drift: the probes and the seeded fuzz phase), the table and JSON in reports/out/drift.json,
 #    then again in tests/test_drift_real.py with the station fingerprinted before and after.
-log "drift: the LibreTime stub against the real LibreTime $LIBRETIME_URL"
-LIBRETIME_API_KEY="$LIBRETIME_API_KEY" "$LV" drift --libretime "$LIBRETIME_URL" --basic "${REAL_LIBRETIME_BASIC:-}" \
+log "drift: the LibreTime stub against the real LibreTime's API port $API_FACE"
+LIBRETIME_API_KEY="$LIBRETIME_API_KEY" "$LV" drift --libretime "$API_FACE" --basic "${REAL_LIBRETIME_BASIC:-}" \
   --fuzz-examples 15 --output reports/out/drift.json || status=1
-REAL_LIBRETIME_URL="$LIBRETIME_URL" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
+REAL_LIBRETIME_URL="$API_FACE" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
   REAL_LIBRETIME_BASIC="${REAL_LIBRETIME_BASIC:-}" \
   "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_drift_real.py || status=1
 exit "$status"
