@@ -69,6 +69,13 @@ def _librelog(client: httpx.Client, facts: Facts) -> None:
         facts.notes.append("librelog_reset: LibreLog has no test reset (LIBRELOG_TEST_RESET is not 1)")
 
 
+def is_stub_control(response: httpx.Response) -> bool:
+    """The stub's own list of fault rules, not any 200: a complete LibreTime sends unknown paths to
+    its legacy app, whose login page a client that follows redirects reads as a 200."""
+    answer = _json(response)
+    return response.status_code == 200 and isinstance(answer, dict) and isinstance(answer.get("faults"), list)
+
+
 def _libretime(client: httpx.Client, facts: Facts) -> None:
     version = _get(client, "/api/v2/version", "LibreTime", "LIBRETIME_URL")
     body = _json(version)
@@ -83,11 +90,7 @@ def _libretime(client: httpx.Client, facts: Facts) -> None:
         raise ConfigError(f"LibreTime refused LIBRETIME_API_KEY ({probe.status_code}): {probe.text[:120]}")
     info = _json(_get(client, "/api/v2/info", "LibreTime", "LIBRETIME_URL"))
     facts.station_name = info.get("station_name") if isinstance(info, dict) else None
-    control = client.get("/__stub__/faults")
-    # The stub's own answer, not any 200: a complete LibreTime sends unknown paths to its legacy
-    # app, whose login page a redirect-following client would read as a 200.
-    answer = _json(control)
-    if control.status_code == 200 and isinstance(answer, dict) and isinstance(answer.get("faults"), list):
+    if is_stub_control(client.get("/__stub__/faults")):
         # The stub: everything a scenario may ask of LibreTime, each scenario from a fresh stub.
         facts.capabilities |= {
             Capability.STUB_CONTROL,

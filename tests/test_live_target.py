@@ -300,3 +300,15 @@ def test_a_sandbox_next_to_real_days_is_refused(tmp_path: Path, station: dict[st
     assert result.returncode == 2
     assert "on or next to the sandbox days 2099-01-01 to 2099-01-03" in result.stderr
     assert len(rows(station, "schedule")) == 1 and not (tmp_path / "out" / "allure-results").exists()
+
+
+def test_only_the_stubs_own_answer_marks_libretime_as_the_stub() -> None:
+    import httpx
+
+    from harness.preflight import is_stub_control
+
+    assert is_stub_control(httpx.Response(200, json={"faults": []}))
+    login_page = httpx.Response(200, text="<!DOCTYPE html><html>LibreTime login</html>")
+    assert not is_stub_control(login_page)  # a complete LibreTime's legacy app, redirects followed
+    assert not is_stub_control(httpx.Response(302, headers={"Location": "/login"}))
+    assert not is_stub_control(httpx.Response(200, json={"faults": "none"}))
