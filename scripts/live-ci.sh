@@ -77,6 +77,8 @@ if ! exports=$("$TOOL" up --full 2>"$WORK/real-libretime.log"); then
 fi
 eval "$exports"
 API_FACE="http://127.0.0.1:${LT_API_PORT:-9001}"  # the API port itself, without nginx
+# A station's own content outside the sandbox, which the run must leave exactly as it was.
+"$PY" scripts/station-content.py || status=1
 log "live target: the real LibreTime $LIBRETIME_URL, this project's LibreLog (v2) behind the interposer"
 LIBRELOG_URL="" LIBRELOG_API_TOKEN="" LIBRETIME_API_FACE_URL="$API_FACE" \
   "$LV" run --target live --start-librelog v2 --out reports/out/live || status=1
