@@ -59,6 +59,11 @@ class Services:
         services = cls(interposer=options.interposer_url)
         if not (options.interposer_listen or options.start_librelog):
             return services
+        if options.start_librelog and env.get("LIBRELOG_URL"):
+            raise ConfigError(
+                f"--start-librelog starts this project's LibreLog, but LIBRELOG_URL names one at {env['LIBRELOG_URL']}:"
+                " unset it, or drop --start-librelog to verify that one"
+            )
         libretime_url, api_key = libretime_of(env)
         from stubs.librelog import Settings, run_librelog
 

@@ -304,11 +304,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     target = session.config.getoption("target")
     env = os.environ
+    facts = target_facts(session.config) if target != "stub" else None
     lines = {
         "target": target,
         "sandbox_date": str(env_sandbox(session.config.getoption("sandbox_date"))),
-        "librelog_url": env.get("LIBRELOG_URL", "embedded stub") if target != "stub" else "embedded stub",
-        "libretime_url": env.get("LIBRETIME_URL", "embedded stub") if target != "stub" else "embedded stub",
+        # The deployment as the preflight found it (a LibreLog the run started has no variable of its own).
+        "librelog_url": facts.librelog_url if facts is not None else "embedded stub",
+        "libretime_url": facts.libretime_url if facts is not None else "embedded stub",
         "libretime_api_key": "set (embedded stub key)"
         if target == "stub"
         else ("set" if env.get("LIBRETIME_API_KEY") else "not set"),

@@ -215,11 +215,14 @@ def _preflight_rows(run: Run) -> list[list[str]]:
             ["LibreLog", "not this project's: the pack says how to reach it (its settings are not probed)"],
             ["what the target offers (preflight)", ", ".join(found.get("capabilities", [])) or "none"],
         ]
-    return [
+    rows = [
         ["LibreLog's flavour and station time zone", f"{librelog.get('flavor')}, {librelog.get('station_timezone')}"],
         ["LibreLog's LibreTime URL (as it reaches LibreTime)", str(librelog.get("api_url"))],
-        ["what the target offers (preflight)", ", ".join(found.get("capabilities", [])) or "none"],
     ]
+    if found.get("interposer"):
+        rows.append(["LibreLog's LibreTime traffic", f"through the interposer at {found['interposer']} (journaled)"])
+    rows.append(["what the target offers (preflight)", ", ".join(found.get("capabilities", [])) or "none"])
+    return rows
 
 
 def _skip_reason(s: ScenarioResult) -> str:
@@ -269,11 +272,15 @@ def _live_blocks(run: Run) -> list[Block]:
         blocks.append(Block("p", f"❌ **The station changed outside the sandbox** ({tables} compared):"))
         blocks.append(Block("list", items=[f"❌ {c}" for c in safety["changes"][:30]]))
     else:
+        created = len(safety.get("created_files", []))
+        hidden = (
+            f" The {created} files the run created (its own and LibreLog's uploads) are all hidden." if created else ""
+        )
         blocks.append(
             Block(
                 "p",
                 f"✅ **Station unchanged outside the sandbox**: every row outside the sandbox days was read before "
-                f"the first scenario and after the last, and compared ({tables}).",
+                f"the first scenario and after the last, and compared ({tables}).{hidden}",
             )
         )
     return blocks

@@ -147,3 +147,27 @@ def test_a_librelog_not_behind_the_interposer_skips_what_needs_it_and_says_why(
     assert result.returncode == 3, out[-3000:]  # the only scenario needed the interposer: nothing verified
     assert "does not go through the interposer at http://127.0.0.1:" in out
     assert "needs faults (LibreLog's LibreTime URL" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--interposer", "not-a-port"], "--interposer takes [HOST:]PORT, not 'not-a-port'"),
+        (["--interposer", "127.0.0.1:99999"], "--interposer takes [HOST:]PORT"),
+        (["--start-librelog", "v2"], "--start-librelog starts this project's LibreLog, but LIBRELOG_URL names one"),
+    ],
+)
+def test_bad_service_options_are_one_line_and_exit_2(
+    tmp_path: Path, station: dict[str, str], args: list[str], says: str
+) -> None:
+    put(tmp_path, "interposed", SCENARIO)
+    env = {**station, "LIBRELOG_URL": "http://127.0.0.1:9"}
+    result = cli("run", "--scenarios", "scenarios", "--target", "live", *args, cwd=tmp_path, env=env)
+    assert result.returncode == 2 and says in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_services_options_belong_to_a_live_run(tmp_path: Path) -> None:
+    put(tmp_path, "interposed", SCENARIO)
+    result = cli("run", "--scenarios", "scenarios", "--interposer", "18090", cwd=tmp_path)
+    assert result.returncode == 2 and "go with --target live" in result.stderr

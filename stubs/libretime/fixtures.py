@@ -6,7 +6,7 @@ import base64
 import hashlib
 import random
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import media
 from .errors import ControlError, ValidationFailed
@@ -128,25 +128,25 @@ def _ensure_track_types(store: Store, extra: tuple[tuple[str, str], ...] = ()) -
     return existing
 
 
-def generate(store: Store, files: int, seed: int = 1) -> dict[str, Any]:
-    """Add ``files`` realistic library files: weighted track types, plausible lengths and names."""
+def generated_files(count: int, seed: int = 1, first_number: int = 1) -> list[Row]:
+    """``count`` realistic library files as v2 rows, without ids: weighted track types (by code in
+    ``_type_code``), plausible lengths and names. The n-th file is numbered ``first_number + n`` in
+    its name, path and checksum, so a store that numbers by id gets the same rows every time."""
     rng = random.Random(seed)
-    type_ids = _ensure_track_types(store)
     artists = [f"{a} {b}" for a in _FIRST for b in _SECOND]
     albums = [f"{rng.choice(_WORDS).title()} {rng.choice(_WORDS).title()}" for _ in range(400)]
     codes = [m[0] for m in _MIX]
     weights = [m[1] for m in _MIX]
     bounds = {m[0]: (m[2], m[3]) for m in _MIX}
     fmt_weights = [f[2] for f in _FORMATS]
-    table = store.files
-    first_id = table.next_id
-    for n in range(files):
+    rows: list[Row] = []
+    for n in range(count):
         code = rng.choices(codes, weights)[0]
         low, high = bounds[code]
         seconds = rng.uniform(low, high)
         length = timedelta(seconds=round(seconds, 6))
         ext, mime, _ = rng.choices(_FORMATS, fmt_weights)[0]
-        file_id = first_id + n
+        number = first_number + n
         if code == "MUS":
             artist = rng.choice(artists)
             title = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 4))).title()
@@ -158,71 +158,19 @@ def generate(store: Store, files: int, seed: int = 1) -> dict[str, Any]:
             album, genre = None, "Commercial"
         else:
             artist = "Station"
-            title = f"{code} {rng.choice(_WORDS).title()} {file_id}"
+            title = f"{code} {rng.choice(_WORDS).title()} {number}"
             album, genre = None, None
-        created = EPOCH + timedelta(seconds=file_id * 37)
+        created = EPOCH + timedelta(seconds=number * 37)
         bit_rate = 320000 if ext == "mp3" else 192000
-        row: Row = {
-            "name": f"{file_id:06d}.{ext}",
-            "mime": mime,
-            "size": int(seconds * bit_rate / 8),
-            "accessed": 0,
-            "filepath": f"imported/1/{artist}/{album or code}/{file_id:06d} - {title}.{ext}",
-            "import_status": 0,
-            "md5": hashlib.md5(f"{seed}:{file_id}".encode()).hexdigest(),  # noqa: S324 - stand-in checksum
-            "track_title": title,
-            "artist_name": artist,
-            "album_title": album,
-            "genre": genre,
-            "length": length,
-            "cue_in": timedelta(0),
-            "cue_out": length,
-            "bit_rate": bit_rate,
-            "sample_rate": 44100,
-            "replay_gain": f"{rng.uniform(-9, 3):.2f}",
-            "library": type_ids[code],
-            "created_at": created,
-            "updated_at": created,
-        }
-        table.insert(row, file_id)
-    return {"files": files, "first_id": first_id, "last_id": first_id + files - 1}
-
-
-def _small(store: Store) -> dict[str, Any]:
-    """A dozen-odd real files: every type code, one unknown code, one untyped file, real WAV bytes."""
-    type_ids = _ensure_track_types(store, extra=(("BED", "Music Bed"),))
-    specs = [
-        ("MUS", "Harbour Lights", "The Velvet Foxes", "Night Parade", "Rock", 214.5),
-        ("MUS", "Paper Comets", "Silver Rivers", "Orchard", "Pop", 187.25),
-        ("MUS", "Sunday Highway", "Midnight Engines", "Signals", "Country", 243.0),
-        ("ADV", "Smith Hardware 30s", "Smith Hardware", None, "Commercial", 30.0),
-        ("PSA", "Water Safety", "Red Cross", None, None, 30.0),
-        ("LIN", "Liner: More Music", "Station", None, None, 8.5),
-        ("INT", "Mayor Interview", "Station", None, None, 412.0),
-        ("PRO", "Weekend Promo", "Station", None, None, 29.75),
-        ("SHO", "Jazz Hour Intro", "Station", None, "Jazz", 95.0),
-        ("IDS", "Top of Hour ID", "Station", None, None, 6.0),
-        ("COM", "Morning Commentary", "Station", None, None, 120.0),
-        ("NEW", "News Headlines", "Newsroom", None, None, 180.0),
-        ("BED", "News Bed", "Station", None, None, 60.0),
-        (None, "Untyped Upload", "Unknown", None, None, 42.0),
-    ]
-    first = store.files.next_id
-    for offset, (code, title, artist, album, genre, seconds) in enumerate(specs):
-        file_id = first + offset
-        data = media.make_wav(0.25, frequency=220 + 40 * offset)
-        filepath = f"imported/1/{artist}/{file_id:04d} - {title}.wav"
-        store.blobs[filepath] = data
-        length = timedelta(seconds=seconds)
-        store.files.insert(
+        rows.append(
             {
-                "name": f"{title}.wav",
-                "mime": "audio/x-wav",
-                "size": len(data),
+                "name": f"{number:06d}.{ext}",
+                "mime": mime,
+                "size": int(seconds * bit_rate / 8),
                 "accessed": 0,
-                "filepath": filepath,
+                "filepath": f"imported/1/{artist}/{album or code}/{number:06d} - {title}.{ext}",
                 "import_status": 0,
-                "md5": hashlib.md5(data).hexdigest(),  # noqa: S324 - LibreTime's own checksum
+                "md5": hashlib.md5(f"{seed}:{number}".encode()).hexdigest(),  # noqa: S324 - stand-in checksum
                 "track_title": title,
                 "artist_name": artist,
                 "album_title": album,
@@ -230,15 +178,98 @@ def _small(store: Store) -> dict[str, Any]:
                 "length": length,
                 "cue_in": timedelta(0),
                 "cue_out": length,
+                "bit_rate": bit_rate,
+                "sample_rate": 44100,
+                "replay_gain": f"{rng.uniform(-9, 3):.2f}",
+                "_type_code": code,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    return rows
+
+
+def generate(store: Store, files: int, seed: int = 1) -> dict[str, Any]:
+    """Add ``files`` realistic library files (``generated_files``), numbered by their ids."""
+    type_ids = _ensure_track_types(store)
+    table = store.files
+    first_id = table.next_id
+    for n, row in enumerate(generated_files(files, seed, first_id)):
+        row["library"] = type_ids[row.pop("_type_code")]
+        table.insert(row, first_id + n)
+    return {"files": files, "first_id": first_id, "last_id": first_id + files - 1}
+
+
+class SmallFile(NamedTuple):
+    key: str  # the name scenarios use for it: {{ media.<key> }}
+    code: str | None  # its track type's code (None: untyped)
+    title: str
+    artist: str
+    album: str | None
+    genre: str | None
+    seconds: float
+
+
+# A dozen-odd files: every type code, one unknown code (BED), one untyped file.
+SMALL: tuple[SmallFile, ...] = (
+    SmallFile("harbour_lights", "MUS", "Harbour Lights", "The Velvet Foxes", "Night Parade", "Rock", 214.5),
+    SmallFile("paper_comets", "MUS", "Paper Comets", "Silver Rivers", "Orchard", "Pop", 187.25),
+    SmallFile("sunday_highway", "MUS", "Sunday Highway", "Midnight Engines", "Signals", "Country", 243.0),
+    SmallFile("smith_hardware", "ADV", "Smith Hardware 30s", "Smith Hardware", None, "Commercial", 30.0),
+    SmallFile("water_safety", "PSA", "Water Safety", "Red Cross", None, None, 30.0),
+    SmallFile("liner_more_music", "LIN", "Liner: More Music", "Station", None, None, 8.5),
+    SmallFile("mayor_interview", "INT", "Mayor Interview", "Station", None, None, 412.0),
+    SmallFile("weekend_promo", "PRO", "Weekend Promo", "Station", None, None, 29.75),
+    SmallFile("jazz_hour_intro", "SHO", "Jazz Hour Intro", "Station", None, "Jazz", 95.0),
+    SmallFile("top_of_hour_id", "IDS", "Top of Hour ID", "Station", None, None, 6.0),
+    SmallFile("morning_commentary", "COM", "Morning Commentary", "Station", None, None, 120.0),
+    SmallFile("news_headlines", "NEW", "News Headlines", "Newsroom", None, None, 180.0),
+    SmallFile("news_bed", "BED", "News Bed", "Station", None, None, 60.0),
+    SmallFile("untyped_upload", None, "Untyped Upload", "Unknown", None, None, 42.0),
+)
+SMALL_EXTRA_TYPES: tuple[tuple[str, str], ...] = (("BED", "Music Bed"),)
+
+
+def _small(store: Store) -> dict[str, Any]:
+    """The SMALL library with real WAV bytes; ``media`` names each file's id."""
+    type_ids = _ensure_track_types(store, extra=SMALL_EXTRA_TYPES)
+    first = store.files.next_id
+    for offset, spec in enumerate(SMALL):
+        file_id = first + offset
+        data = media.make_wav(0.25, frequency=220 + 40 * offset)
+        filepath = f"imported/1/{spec.artist}/{file_id:04d} - {spec.title}.wav"
+        store.blobs[filepath] = data
+        length = timedelta(seconds=spec.seconds)
+        store.files.insert(
+            {
+                "name": f"{spec.title}.wav",
+                "mime": "audio/x-wav",
+                "size": len(data),
+                "accessed": 0,
+                "filepath": filepath,
+                "import_status": 0,
+                "md5": hashlib.md5(data).hexdigest(),  # noqa: S324 - LibreTime's own checksum
+                "track_title": spec.title,
+                "artist_name": spec.artist,
+                "album_title": spec.album,
+                "genre": spec.genre,
+                "length": length,
+                "cue_in": timedelta(0),
+                "cue_out": length,
                 "bit_rate": 128000,
                 "sample_rate": 8000,
-                "library": type_ids[code] if code else None,
+                "library": type_ids[spec.code] if spec.code else None,
                 "created_at": EPOCH + timedelta(days=offset),
                 "updated_at": EPOCH + timedelta(days=offset),
             },
             file_id,
         )
-    return {"files": len(specs), "first_id": first, "last_id": first + len(specs) - 1}
+    return {
+        "files": len(SMALL),
+        "first_id": first,
+        "last_id": first + len(SMALL) - 1,
+        "media": {spec.key: first + offset for offset, spec in enumerate(SMALL)},
+    }
 
 
 FIXTURES = {
