@@ -63,6 +63,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } ||
     log "could not install postgresql with apt-get"
 fi
+# A station's LibreTime has ffmpeg: its analyzer finds cue points and replay gain with it (without
+# it, cue_out stays 00:00:00). Installed first, so every run analyses the same way.
+if ! command -v ffmpeg >/dev/null 2>&1; then
+  log "installing ffmpeg (LibreTime's analyzer uses it, as on any station)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null; } ||
+    log "could not install ffmpeg with apt-get: the analyzer will skip cue points and replay gain"
+fi
 "$TOOL" status >/dev/null 2>&1 || STARTED_LIBRETIME=1
 if ! exports=$("$TOOL" up --full 2>"$WORK/real-libretime.log"); then
   tail -25 "$WORK/real-libretime.log"
