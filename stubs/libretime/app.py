@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from wsgiref.handlers import format_date_time
 
 from aiohttp import web
 
@@ -19,6 +21,7 @@ from .errors import (
     NGINX_413,
     StubError,
     html_response,
+    nginx_page,
     upstream_500,
 )
 from .faults import ConnectionDropped, FaultRegistry, apply
@@ -44,7 +47,7 @@ async def journal_middleware(request: web.Request, handler: web.RequestHandler) 
             try:
                 raw = await request.read()  # cached: handlers read the same bytes
             except web.HTTPRequestEntityTooLarge:
-                response: web.StreamResponse = html_response(NGINX_413, 413)
+                response: web.StreamResponse = nginx_page(NGINX_413, 413)
                 status = 413
                 return response
         try:
@@ -86,23 +89,33 @@ async def fault_middleware(request: web.Request, handler: web.RequestHandler) ->
 
 @web.middleware
 async def nginx_middleware(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
-    """nginx in front of LibreTime: serve X-Accel-Redirect targets, hide the internal location."""
+    """nginx in front of LibreTime: serve X-Accel-Redirect targets, hide the internal location.
+
+    nginx keeps the API's own headers (its ``text/html`` label included) and adds the file's:
+    length, modification time and ETag (``"<mtime hex>-<size hex>"``)."""
     if request.path.startswith(media.MEDIA_PREFIX.rstrip("/")):
-        return html_response(NGINX_404, 404)  # `internal;` location: not reachable from outside
+        return nginx_page(NGINX_404, 404)  # `internal;` location: not reachable from outside
     response = await handler(request)
     target = response.headers.get("X-Accel-Redirect")
     if target is None:
         return response
+    store = request.app[STORE]
     filepath = media.filepath_from_accel(target)
-    data = request.app[STORE].blobs.get(filepath) if filepath is not None else None
+    data = store.blobs.get(filepath) if filepath else None
     if data is None:
-        return html_response(NGINX_404, 404)
-    ext = media.extension(filepath or "")
-    return web.Response(
+        return nginx_page(NGINX_404, 404)
+    written = store.blob_times.get(filepath or "") or datetime.now(UTC)
+    stamp = int(written.timestamp())
+    served = web.Response(
         body=data,
-        content_type=media.MIME_BY_EXTENSION.get(ext, "application/octet-stream"),
-        headers={"Accept-Ranges": "bytes"},
+        headers={
+            "Last-Modified": format_date_time(stamp),
+            "ETag": f'"{stamp:x}-{len(data):x}"',
+            "Accept-Ranges": "bytes",
+        },
     )
+    served.content_type, served.charset = "text/html", "utf-8"
+    return served
 
 
 @web.middleware
@@ -114,7 +127,7 @@ async def error_middleware(request: web.Request, handler: web.RequestHandler) ->
     except web.HTTPNotFound:
         return html_response(DJANGO_404, 404)  # Django's page for unknown routes and trailing slashes
     except web.HTTPRequestEntityTooLarge:
-        return html_response(NGINX_413, 413)
+        return nginx_page(NGINX_413, 413)
     except (ConnectionDropped, web.HTTPException):
         raise
     except Exception:

@@ -57,8 +57,10 @@ def authenticate_v2(request: web.Request, config: StubConfig, *, public: bool) -
 
 
 def authenticate_legacy(request: web.Request, config: StubConfig) -> None:
-    """The PHP app compares the header with base64("<key>:") exactly."""
+    """The PHP app compares what follows the header's first six characters ("Basic ") with
+    base64("<key>:"). A failure is thrown as an exception its error controller renders: 500,
+    the refusal's text and the error page after it."""
     header = request.headers.get("Authorization", "")
-    expected = "Basic " + base64.b64encode(f"{config.api_key}:".encode()).decode()
-    if not hmac.compare_digest(header.encode(), expected.encode()):
-        raise LegacyError(401, "ERROR: Incorrect API key.")
+    expected = base64.b64encode(f"{config.api_key}:".encode()).decode()
+    if not hmac.compare_digest(header[6:].encode(), expected.encode()):
+        raise LegacyError(500, "ERROR: Incorrect API key.", page=True)

@@ -43,6 +43,11 @@ def html_response(text: str, status: int) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
 
 
+def nginx_page(text: str, status: int) -> web.Response:
+    """nginx's own error pages: ``text/html`` without a charset."""
+    return web.Response(body=text.encode(), status=status, headers={"Content-Type": "text/html"})
+
+
 class StubError(Exception):
     """Base of every error a route raises on purpose; ``response()`` is what the client sees."""
 
@@ -123,16 +128,43 @@ class IntegrationError(StubError):
         return json_response({"success": False, "error": self.error, "errors": self.errors}, self.status)
 
 
-class LegacyError(StubError):
-    """The legacy PHP app answers plain text/HTML bodies."""
+# What the legacy PHP app's error controller renders (LibreTime's "Oops!" page), in short.
+LEGACY_ERROR_PAGE = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"'
+    ' "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+    '<html xmlns="http://www.w3.org/1999/xhtml">\n\n<head>\n'
+    '    <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n'
+    "    <title>An error has occurred.</title>\n</head>\n\n<body>\n"
+    '    <div class="error-content" id="error-{status}">\n'
+    "        <h2>Oops!</h2>\n        <p>Something went wrong!</p>\n    </div>\n</body>\n\n</html>\n"
+)
+# Every answer of the legacy app carries PHP's session cache headers.
+PHP_HEADERS = {
+    "Expires": "Thu, 19 Nov 1981 08:52:00 GMT",
+    "Cache-Control": "no-store, no-cache, must-revalidate",
+    "Pragma": "no-cache",
+}
 
-    def __init__(self, status: int, text: str) -> None:
-        super().__init__(text)
+
+def legacy_response(body: bytes | str, status: int) -> web.Response:
+    """The PHP app labels everything it says, JSON included, ``text/html; charset=UTF-8``."""
+    data = body.encode() if isinstance(body, str) else body
+    return web.Response(body=data, status=status, headers={"Content-Type": "text/html; charset=UTF-8", **PHP_HEADERS})
+
+
+class LegacyError(StubError):
+    """An answer of the legacy PHP app other than a success: its text, or its error page after it
+    (``page``: the error controller rendered the exception)."""
+
+    def __init__(self, status: int, text: str = "", *, page: bool = False) -> None:
+        super().__init__(text or f"{status} error page")
         self.status = status
         self.text = text
+        self.page = page
 
     def response(self) -> web.Response:
-        return html_response(self.text, self.status)
+        page = LEGACY_ERROR_PAGE.format(status=self.status) if self.page else ""
+        return legacy_response(self.text + page, self.status)
 
 
 class ControlError(StubError):

@@ -1,4 +1,4 @@
-"""Media library services: paging the library, voice-track uploads, legacy uploads and the analyzer."""
+"""Media library services: paging the library and the integration extension's voice-track uploads."""
 
 from __future__ import annotations
 
@@ -142,45 +142,3 @@ def create_voice_track(store: Store, upload: Upload, fields: dict[str, Any]) -> 
         "updated_at": stamp,
     }
     return store.files.insert(row, file_id)
-
-
-def legacy_upload(store: Store, upload: Upload, track_type_id: int | None) -> Row:
-    """``POST /rest/media``: the row exists at once, pending (1) until the analyzer runs."""
-    ext = media.extension(upload.filename)
-    file_id, filepath = _store_upload(store, upload, "organize")
-    stamp = now()
-    row: Row = {
-        "name": upload.filename,
-        "mime": media.MIME_BY_EXTENSION[ext],
-        "size": len(upload.data),
-        "accessed": 0,
-        "filepath": filepath,
-        "import_status": 1,
-        "exists": True,
-        "hidden": False,
-        "track_title": upload.filename.rsplit(".", 1)[0],
-        "library": track_type_id,
-        "created_at": stamp,
-        "updated_at": stamp,
-    }
-    return store.files.insert(row, file_id)
-
-
-def finish_import(store: Store, file_id: int) -> None:
-    """The analyzer's pass: checksum, length, cue points, import_status 0 (2 if unreadable)."""
-    row = store.files.get(file_id)
-    if row is None or row.get("import_status") != 1:
-        return
-    data = store.blobs.get(row.get("filepath") or "")
-    if data is None:
-        row["import_status"] = 2
-        return
-    length = media.wav_duration(data) if media.extension(row["name"]) == "wav" else None
-    row.update(
-        md5=hashlib.md5(data).hexdigest(),  # noqa: S324 - LibreTime's own checksum
-        length=length,
-        cue_in=timedelta(0),
-        cue_out=length,
-        import_status=0 if length is not None or media.extension(row["name"]) != "wav" else 2,
-        updated_at=now(),
-    )

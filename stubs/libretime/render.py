@@ -75,35 +75,3 @@ def _clamp_schedule(out: dict[str, Any], row: Row, store: Store) -> None:
         out["ends_at"] = timeconv.format_datetime(inst_end)
         if starts < inst_end:
             out["cue_out"] = timeconv.format_duration(inst_end - starts)
-
-
-def render_legacy_file(row: Row) -> dict[str, Any]:
-    """A cc_files row as the legacy PHP app's JSON (database column names)."""
-    return {
-        "id": row["id"],
-        "name": row.get("name"),
-        "mime": row.get("mime"),
-        "ftype": "audioclip",
-        "filepath": row.get("filepath"),
-        "import_status": row.get("import_status", 1),
-        "currently_accessing": row.get("accessed", 0),
-        "editedby": None,
-        "mtime": timeconv.format_datetime(row.get("updated_at")),
-        "utime": timeconv.format_datetime(row.get("created_at")),
-        "lptime": timeconv.format_datetime(row.get("last_played_at")),
-        "md5": row.get("md5"),
-        "track_title": row.get("track_title"),
-        "artist_name": row.get("artist_name"),
-        "bit_rate": row.get("bit_rate"),
-        "sample_rate": row.get("sample_rate"),
-        "length": timeconv.format_duration(row.get("length")) or "00:00:00",
-        "album_title": row.get("album_title"),
-        "genre": row.get("genre"),
-        "cuein": timeconv.format_duration(row.get("cue_in")) or "00:00:00",
-        "cueout": timeconv.format_duration(row.get("cue_out")) or "00:00:00",
-        "file_exists": row.get("exists", True),
-        "hidden": row.get("hidden", False),
-        "filesize": row.get("size"),
-        "description": row.get("description"),
-        "track_type_id": row.get("library"),
-    }

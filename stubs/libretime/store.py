@@ -93,6 +93,8 @@ class Store:
         self.user_ids: set[int] = set()
         # Media storage: relative filepath -> bytes (what nginx serves for X-Accel-Redirect).
         self.blobs: dict[str, bytes] = {}
+        # When each stored file was written (nginx's Last-Modified and ETag); unknown reads as now.
+        self.blob_times: dict[str, datetime] = {}
         # Rendered schedule rows (see render.render_schedule_list); a cache, never state.
         self.schedule_json: dict[int, tuple[Any, bytes]] = {}
 
@@ -133,6 +135,7 @@ class Store:
         for table in self.tables.values():
             table.clear()
         self.blobs.clear()
+        self.blob_times.clear()
         self.schedule_json.clear()
 
     def checkpoint(self) -> dict[str, Any]:
@@ -147,10 +150,11 @@ class Store:
             table.next_id = floor
         for path in set(self.blobs) - marker["blobs"]:
             del self.blobs[path]
+            self.blob_times.pop(path, None)
 
     def adopt(self, other: Store) -> None:
         """Take over another store's contents (a seed built on a fresh store, then swapped in)."""
-        self.tables, self.blobs = other.tables, other.blobs
+        self.tables, self.blobs, self.blob_times = other.tables, other.blobs, other.blob_times
         self.schedule_json = {}
 
     def counts(self) -> dict[str, int]:
