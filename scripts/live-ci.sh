@@ -11,8 +11,8 @@
 #      reports/out/live/. Where the complete LibreTime cannot be had, the API alone (voice
 #      uploads then skip, saying so).
 #   3. The schedule check against the same real LibreTime (tests/test_station_check_real.py).
-#   4. The drift check: the stub against the same real LibreTime's API port, zero difference on
-#      the contract.
+#   4. The drift check: the stub against the same real LibreTime, both faces (its API port, and
+#      the legacy /rest/media API and downloads behind its nginx), zero difference on the contract.
 # All must pass. A system that cannot be had here is reported as SKIPPED with the reason.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -98,11 +98,19 @@ REAL_LIBRETIME_URL="$API_FACE" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
 
 # 4. The stub proved against the real LibreTime: zero difference on the contract (librelog-verify
 #    drift: the probes and the seeded fuzz phase), the table and JSON in reports/out/drift.json,
-#    then again in tests/test_drift_real.py with the station fingerprinted before and after.
-log "drift: the LibreTime stub against the real LibreTime's API port $API_FACE"
+#    then again in tests/test_drift_real.py with the station fingerprinted before and after. The
+#    nginx face is compared where the complete LibreTime runs (its nginx URL is not the API port).
+NGINX_FACE=""
+if [ "$LIBRETIME_URL" != "$API_FACE" ]; then
+  NGINX_FACE="$LIBRETIME_URL"
+  log "drift: the LibreTime stub against the real LibreTime's API port $API_FACE and its nginx $NGINX_FACE"
+else
+  log "drift: the LibreTime stub against the real LibreTime's API port $API_FACE"
+  log "SKIPPED: drift of the nginx face (/rest/media, downloads): the complete LibreTime is not running"
+fi
 LIBRETIME_API_KEY="$LIBRETIME_API_KEY" "$LV" drift --libretime "$API_FACE" --basic "${REAL_LIBRETIME_BASIC:-}" \
-  --fuzz-examples 15 --output reports/out/drift.json || status=1
+  ${NGINX_FACE:+--nginx "$NGINX_FACE"} --fuzz-examples 15 --output reports/out/drift.json || status=1
 REAL_LIBRETIME_URL="$API_FACE" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
-  REAL_LIBRETIME_BASIC="${REAL_LIBRETIME_BASIC:-}" \
+  REAL_LIBRETIME_BASIC="${REAL_LIBRETIME_BASIC:-}" REAL_LIBRETIME_NGINX_URL="$NGINX_FACE" \
   "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_drift_real.py || status=1
 exit "$status"

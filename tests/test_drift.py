@@ -47,7 +47,10 @@ async def _servers(**other: object) -> tuple:
 async def test_two_identical_servers_show_no_difference_and_keep_nothing() -> None:
     one, two = await _servers()
     async with one as a, two as b:
-        outcomes = await run(load(), Server("stub", a.base_url, API_KEY), Server("libretime", b.base_url, API_KEY))
+        api = [p for p in load() if p.face == "api"]
+        outcomes = await run(
+            api, {"api": (Server("stub", a.base_url, API_KEY), Server("libretime", b.base_url, API_KEY))}
+        )
         assert [o.failed for o in outcomes if o.failed] == []
         assert _all_differences(outcomes) == []
         async with httpx.AsyncClient(base_url=b.base_url, headers=AUTH) as lt:
@@ -57,14 +60,37 @@ async def test_two_identical_servers_show_no_difference_and_keep_nothing() -> No
             assert files and all(f["hidden"] is True and f["name"].startswith("librelog-verify-") for f in files)
 
 
+async def test_the_nginx_face_probes_match_between_twins_and_delete_what_they_made() -> None:
+    from stubs.libretime.appkeys import STORE
+
+    nginx = [p for p in load() if p.face == "nginx"]
+    assert len(nginx) >= 40
+    one, two = run_stub(StubConfig(api_key=API_KEY)), run_stub(StubConfig(api_key=API_KEY))
+    async with one as a, two as b:
+        outcomes = await run(
+            nginx, {"nginx": (Server("stub", a.base_url, API_KEY), Server("libretime", b.base_url, API_KEY))}
+        )
+        assert [o.failed for o in outcomes if o.failed] == []
+        assert _all_differences(outcomes) == []
+        store = b.app[STORE]
+        # Uploads, refused uploads' failed rows and v2 rows alike are deleted through the legacy app.
+        assert (len(store.files), store.blobs, len(store.libraries)) == (0, {}, 0)
+    stranded = [path for o in outcomes for path in o.observed["libretime"].stranded]
+    assert stranded and all(path.startswith("organize/") for path in stranded)
+
+
 async def test_a_server_that_differs_is_caught_where_it_differs() -> None:
     one, two = await _servers(api_version="9.9.9", users={})
     async with one as a, two as b:
         probes = [p for p in load() if p.id in ("public-version", "auth-basic-user", "file-read")]
         outcomes = await run(
             probes,
-            Server("stub", a.base_url, API_KEY, ("admin", "admin")),
-            Server("libretime", b.base_url, API_KEY, ("admin", "admin")),
+            {
+                "api": (
+                    Server("stub", a.base_url, API_KEY, ("admin", "admin")),
+                    Server("libretime", b.base_url, API_KEY, ("admin", "admin")),
+                )
+            },
         )
     found = [(d.probe, d.aspect, d.path, d.stub, d.libretime) for d in _all_differences(outcomes)]
     # The second server has no users, so it refuses Basic; and its version differs.
@@ -77,7 +103,9 @@ async def test_routes_outside_the_contract_are_listed_not_drift(tmp_path: Path) 
     one, two = await _servers()
     async with one as a, two as b:
         outside = [p for p in out_of_contract() if p.id == "outside-playlists"]
-        outcomes = await run(outside, Server("stub", a.base_url, API_KEY), Server("libretime", b.base_url, API_KEY))
+        outcomes = await run(
+            outside, {"api": (Server("stub", a.base_url, API_KEY), Server("libretime", b.base_url, API_KEY))}
+        )
     assert _all_differences(outcomes) == [] and _all_differences(outcomes, contract=False) == []
     assert "| `" not in readme_block(outcomes, [])  # nothing differs, no row
 
@@ -155,3 +183,23 @@ def test_the_fuzz_phase_finds_nothing_between_equal_servers_and_keeps_nothing() 
     finally:
         stop.set()
         thread.join(10)
+
+
+def test_a_header_compared_by_presence_differs_when_one_side_lacks_it() -> None:
+    from harness.drift.capture import Observation
+    from harness.drift.compare import differences
+    from harness.drift.probe import Probe
+
+    probe = Probe(
+        id="p",
+        covers="c",
+        request={"method": "GET", "path": "/rest/media"},
+        compare=("headers",),
+        present=("X-Total-Count",),
+    )
+    with_it = Observation(200, "text/html", {"X-Total-Count": "<present>"}, None, "")
+    without = Observation(200, "text/html", {"X-Total-Count": None}, None, "")
+    assert [(d.aspect, d.stub, d.libretime) for d in differences(probe, with_it, without)] == [
+        ("headers.X-Total-Count", "<present>", None)
+    ]
+    assert differences(probe, with_it, with_it) == []

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from ..errors import ConfigError
-from .capture import Outcome, ProbeFailed, Server, observe
+from .capture import Outcome, ProbeFailed, Server, assets_for, observe
 from .compare import Difference, differences
 from .probe import Probe, load, out_of_contract
 
@@ -40,14 +40,23 @@ async def _preflight(server: Server) -> None:
         raise ConfigError(f"LibreTime refused the API key ({keyed.status_code}): {keyed.text[:120]}")
 
 
-async def run(probes: list[Probe], stub: Server, real: Server) -> list[Outcome]:
+Faces = dict[str, tuple[Server, Server]]  # face → (the stub's, the real LibreTime's)
+
+
+async def run(probes: list[Probe], faces: Faces) -> list[Outcome]:
     mark = secrets.token_hex(4)
     outcomes = []
     for probe in probes:
         outcome = Outcome(probe)
+        pair = faces.get(probe.face)
+        if pair is None:
+            outcome.skipped = f"no {probe.face} face of LibreTime was given (--nginx URL)"
+            outcomes.append(outcome)
+            continue
+        assets = assets_for(probe)
         try:
-            for server in (stub, real):
-                outcome.observed[server.name] = await observe(server, probe, mark)
+            for server in pair:
+                outcome.observed[server.name] = await observe(server, probe, mark, assets)
         except ProbeFailed as exc:
             outcome.failed = str(exc)
         outcomes.append(outcome)
@@ -57,7 +66,7 @@ async def run(probes: list[Probe], stub: Server, real: Server) -> list[Outcome]:
 def _all_differences(outcomes: list[Outcome], contract: bool = True) -> list[Difference]:
     out = []
     for o in outcomes:
-        if o.failed is None and o.probe.contract is contract:
+        if o.failed is None and o.skipped is None and o.probe.contract is contract:
             out += differences(o.probe, o.observed["stub"], o.observed["libretime"])
     return out
 
@@ -85,12 +94,26 @@ def table(outcomes: list[Outcome], found: list[Difference], outside: list[Differ
     drifted = sorted({d.probe for d in found})
     failed = sum(1 for o in outcomes if o.failed)
     verdict = "DRIFT" if drifted or failed else "NO DRIFT"
-    in_contract = sum(1 for o in outcomes if o.probe.contract)
+    ran = [o for o in outcomes if o.probe.contract and o.skipped is None]
+    faces = ", ".join(f"{sum(1 for o in ran if o.probe.face == face)} of the {face} face" for face in ("api", "nginx"))
+    skipped = sorted({o.skipped for o in outcomes if o.skipped})
     lines.append(
-        f"{verdict}: {len(found)} difference(s) in {len(drifted)} of {in_contract} probe(s) of the contract"
-        + (f", {failed} probe(s) could not run" if failed else "")
+        f"{verdict}: {len(found)} difference(s) in {len(drifted)} of {len(ran)} probe(s) of the contract"
+        f" ({faces})" + (f", {failed} probe(s) could not run" if failed else "")
     )
+    lines += [f"NOT COMPARED: {sum(1 for o in outcomes if o.skipped == why)} probe(s): {why}" for why in skipped]
+    stranded = _stranded(outcomes)
+    if stranded:
+        lines.append(
+            f"LEFT IN LIBRETIME'S STORAGE: {len(stranded)} file(s) of failed imports, which no API removes"
+            f" (their rows are deleted): {', '.join(stranded)}"
+        )
     return "\n".join(lines) + "\n"
+
+
+def _stranded(outcomes: list[Outcome]) -> list[str]:
+    """The real LibreTime's leftovers (the stub's are its own memory)."""
+    return [path for o in outcomes for path in (o.observed["libretime"].stranded if "libretime" in o.observed else [])]
 
 
 def document(
@@ -104,16 +127,26 @@ def document(
                 "id": o.probe.id,
                 "covers": o.probe.covers,
                 "contract": o.probe.contract,
+                "face": o.probe.face,
                 "failed": o.failed,
+                "skipped": o.skipped,
                 "differences": [d.as_json() for d in every if d.probe == o.probe.id],
+                # What each side answered, as compared (normalised): the evidence behind "no difference".
+                "observed": {name: seen.compared(o.probe.compare) for name, seen in o.observed.items()},
             }
             for o in outcomes
         ],
         "summary": {
-            "probes": sum(1 for o in outcomes if o.probe.contract),
+            "probes": sum(1 for o in outcomes if o.probe.contract and o.skipped is None),
+            "by_face": {
+                face: sum(1 for o in outcomes if o.probe.contract and o.skipped is None and o.probe.face == face)
+                for face in ("api", "nginx")
+            },
+            "not_compared": sum(1 for o in outcomes if o.skipped),
             "drifted": len({d.probe for d in found}),
             "differences": len(found),
             "failed": sum(1 for o in outcomes if o.failed),
+            "stranded_in_libretime_storage": _stranded(outcomes),
             "outside_contract": {
                 "probes": sum(1 for o in outcomes if not o.probe.contract),
                 "differences": len(outside),
@@ -130,7 +163,7 @@ def readme_block(outcomes: list[Outcome], outside: list[Difference]) -> str:
     """The routes outside the contract where the stub and LibreTime differ, as a Markdown table."""
     rows = []
     for o in outcomes:
-        if o.probe.contract or o.failed:
+        if o.probe.contract or o.failed or o.skipped:
             continue
         mine = [d for d in outside if d.probe == o.probe.id]
         if not mine:
@@ -171,6 +204,9 @@ async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server, list[A
         raise ConfigError("drift needs --api-key or LIBRETIME_API_KEY")
     real = Server("libretime", args.libretime.rstrip("/"), key, basic)
     await _preflight(real)
+    front = Server("libretime", args.nginx.rstrip("/"), key, basic) if args.nginx else None
+    if front is not None:
+        await _preflight(front)
     probes = load(Path(args.probes) if args.probes else None)
     if not args.contract_only:
         probes += out_of_contract()
@@ -179,9 +215,15 @@ async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server, list[A
         if not probes:
             raise ConfigError(f"-k {args.k!r} selects no probe")
     users = {basic[0]: basic[1]} if basic else {}
-    async with run_stub(StubConfig(api_key=key, face="api", users=users)) as running:
+    async with (
+        run_stub(StubConfig(api_key=key, face="api", users=users)) as running,
+        run_stub(StubConfig(api_key=key, face="nginx", users=users)) as nginx,
+    ):
         stub = Server("stub", running.base_url, key, basic)
-        outcomes = await run(probes, stub, real)
+        faces: Faces = {"api": (stub, real)}
+        if front is not None:
+            faces["nginx"] = (Server("stub", nginx.base_url, key, basic), front)
+        outcomes = await run(probes, faces)
         fuzzed: list[Any] = []
         if args.fuzz_examples:
             from . import fuzz
@@ -233,7 +275,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Runs the built-in probes (LIBRETIME.md sections 1-2) against the embedded stub and the given"
         " LibreTime, each in rows it creates on a far-future day and removes afterwards.",
     )
-    d.add_argument("--libretime", required=True, metavar="URL", help="the real LibreTime's base URL")
+    d.add_argument("--libretime", required=True, metavar="URL", help="the real LibreTime's API port (its API face)")
+    d.add_argument(
+        "--nginx",
+        metavar="URL",
+        help="the same LibreTime's nginx front (legacy /rest/media, served downloads): compares that face too",
+    )
     d.add_argument("--api-key", help="its API key (default: LIBRETIME_API_KEY, which keeps it out of the process list)")
     d.add_argument("--basic", metavar="USER:PASS", help="a LibreTime user, for the HTTP Basic probes")
     d.add_argument("--format", choices=("table", "json"), default="table")

@@ -53,7 +53,7 @@ def differences(probe: Probe, stub: Observation, real: Observation) -> list[Diff
     mine, theirs = stub.aspects(), real.aspects()
     for aspect in probe.compare:
         if aspect == "headers":
-            for name in probe.headers:
+            for name in (*probe.headers, *probe.present):
                 if stub.headers.get(name) != real.headers.get(name):
                     out.append(
                         Difference(probe.id, f"headers.{name}", "", stub.headers.get(name), real.headers.get(name))

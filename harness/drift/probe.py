@@ -25,6 +25,7 @@ class Setup:
     create: str  # a v2 collection: files, shows, show-instances, schedule, playout-history, libraries, webstreams
     name: str  # later templates read its row as {{ name.id }}
     body: dict[str, Any]  # merged over the collection's defaults
+    upload: dict[str, Any] | None = None  # instead: real audio through /rest/media, analysed before the probe
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class Probe:
     follow: dict[str, Any] | None = None  # a read after the request: what the write did
     ignore: tuple[str, ...] = ()  # body keys left out of the comparison, with the reason in `covers`
     contract: bool = True  # False: a route LIBRETIME.md does not cover (reported, never drift)
+    face: str = "api"  # api: LibreTime's API port; nginx: its front (the legacy app, downloads served)
+    body_as: str = "kind"  # kind: JSON by its label, else its kind; json: JSON whatever the label; text
+    types: tuple[str, ...] = ()  # body fields compared by JSON type only (an analyzer's own numbers)
+    present: tuple[str, ...] = ()  # headers compared by presence only
 
 
 # The v2 collections LIBRETIME.md sections 1-2 describe; every other route of LibreTime's own
@@ -104,7 +109,9 @@ def load(path: Path | None = None) -> list[Probe]:
         raise ConfigError(f"probe file: {where}: {first.message} ({len(errors)} problem(s))")
     probes = []
     for item in raw:
-        setup = [Setup(s["create"], s["as"], s.get("body", {})) for s in item.get("setup", [])]
+        setup = [
+            Setup(s.get("create", "files"), s["as"], s.get("body", {}), s.get("upload")) for s in item.get("setup", [])
+        ]
         probes.append(
             Probe(
                 id=item["id"],
@@ -117,6 +124,10 @@ def load(path: Path | None = None) -> list[Probe]:
                 creates=item.get("creates"),
                 follow=item.get("follow"),
                 ignore=tuple(item.get("ignore", ())),
+                face=item.get("face", "api"),
+                body_as=item.get("body_as", "kind"),
+                types=tuple(item.get("types", ())),
+                present=tuple(item.get("present", ())),
             )
         )
     ids = [p.id for p in probes]
