@@ -339,6 +339,23 @@ async def test_an_upload_answer_without_a_file_id_names_the_request(
     assert upstream_of(body)[:2] == ("POST", "/rest/media")
 
 
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_the_legacy_apps_500_for_a_wrong_key_is_libretime_auth_failed(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """The legacy app renders a refused key as a server error (500, its text, then its error page):
+    LibreLog reports it as the key it is, not as LibreTime failing."""
+    refusal = "ERROR: Incorrect API key.<!DOCTYPE html><html><head><title>An error has occurred.</title></head></html>"
+    rule = {"match": {"method": "POST", "path": "/rest/media"}, "fault": "status", "status": 500, "body": refusal}
+    await client.post("/__stub__/faults", json=rule)
+    voice = (await ll.post("/voice", files={"file": ("b.mp3", b"ID3", "audio/mpeg")}, data={"title": "B"})).json()
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    body = response.json()
+    assert (response.status_code, body["error"]) == (502, "libretime_auth_failed")
+    assert "legacy app refused the API key on POST /rest/media" in body["message"]
+    assert upstream_of(body)[:3] == ("POST", "/rest/media", 500)
+
+
 ROW = r"/api/v2/schedule/\d+"
 
 

@@ -273,7 +273,7 @@ async def test_a_v2_push_asks_for_exactly_what_it_needs_and_files_it_as_a_voice_
     assert vot == {"code": "VOT", "name": "Voice Track", "description": "Voice tracks from LibreLog", "enabled": True}
     [library] = [t for t in (await client.get("/api/v2/libraries")).json() if t["code"] == "VOT"]
     assert (library["name"], library["enabled"]) == ("Voice Track", True)
-    assert journal[3]["json"]["fields"] == {"track_type_id": str(library["id"])}
+    assert journal[3]["json"]["fields"] == {}  # the type goes in the tt_upload cookie, which the legacy app reads
     assert journal[5]["json"] == {
         "track_title": "Break A",
         "description": "Top of 2pm",
@@ -290,6 +290,22 @@ async def test_a_v2_push_asks_for_exactly_what_it_needs_and_files_it_as_a_voice_
     await ll.post(f"/voice/{second['id']}/upload-to-libretime")
     paths = [(e["method"], e["path"]) for e in (await client.get("/__stub__/journal")).json()["requests"]]
     assert paths.count(("POST", "/api/v2/libraries")) == 0 and paths.count(("GET", "/api/v2/libraries")) == 1
+
+
+@pytest.mark.parametrize("flavor", ["v2"])
+async def test_a_v2_upload_is_a_voice_track_from_its_first_moment_in_libretime(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """The track type rides on the upload itself (the tt_upload cookie): when setting the metadata
+    afterwards fails, the file LibreTime holds is already filed as a voice track."""
+    rule = {"match": {"method": "PATCH", "path_pattern": "/api/v2/files/\\d+"}, "fault": "status", "status": 503}
+    await client.post("/__stub__/faults", json=rule)
+    voice = (await upload(ll, wav(0.3))).json()
+    response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    assert (response.status_code, response.json()["error"]) == (502, "libretime_error")
+    [library] = [t for t in (await client.get("/api/v2/libraries")).json() if t["code"] == "VOT"]
+    [held] = [f for f in (await client.get("/api/v2/files")).json() if f["md5"] == MD5(wav(0.3)).hexdigest()]
+    assert (held["library"], held["import_status"], held["hidden"]) == (library["id"], 0, False)
 
 
 @pytest.mark.parametrize("flavor", ["v2"])

@@ -32,6 +32,8 @@ from .errors import (
 log = logging.getLogger("librelog.libretime")
 RETRY_STATUSES = {429, 502, 503, 504}
 EXCERPT = 500
+# How the legacy PHP app's answer to a wrong key begins (its status is 500, its error page follows).
+LEGACY_KEY_REFUSED = "ERROR: Incorrect API key."
 
 
 class LibreTimeClient:
@@ -128,6 +130,13 @@ class LibreTimeClient:
         if status in (401, 403):
             return LibreTimeAuthFailed(
                 f"LibreTime refused the API key ({status}) on {method} {path}: check LIBRETIME_API_KEY", upstream
+            )
+        if status == 500 and response.text.startswith(LEGACY_KEY_REFUSED):
+            # The legacy app (/rest/*) throws on a wrong key and renders it as a server error.
+            return LibreTimeAuthFailed(
+                f"LibreTime's legacy app refused the API key on {method} {path}"
+                f" (500 {LEGACY_KEY_REFUSED!r}): check LIBRETIME_API_KEY",
+                upstream,
             )
         if status < 500 and status != 429:
             return LibreTimeRejected(f"LibreTime rejected {method} {path} ({status}): {excerpt[:200]}", upstream)

@@ -467,12 +467,13 @@ class V2Flavor:
     async def upload_voice(self, upload: VoiceUpload) -> int:
         vot = await self._vot_type()
         basic = "Basic " + base64.b64encode(f"{self.client.settings.api_key}:".encode()).decode()
+        # The legacy app reads no form field beside the file: the track type is the web UI's
+        # tt_upload cookie, set on the row as it is created (it stays hidden until analysed).
         response = await self.client.request(
             "POST",
             "/rest/media",
             files={"file": (upload.filename, upload.data, upload.mime)},
-            data={"track_type_id": str(vot)},
-            headers={"Authorization": basic},
+            headers={"Authorization": basic, "Cookie": f"tt_upload={vot}"},
             retry=False,
         )
         file_id = self.client.json_of(response, shape=dict).get("id")
@@ -503,8 +504,9 @@ class V2Flavor:
             await asyncio.sleep(0.25)
 
     async def finish_voice(self, file_id: int, upload: VoiceUpload, vot: int | None = None) -> None:
-        """/rest/media takes only the bytes: title, description, artist and type are set afterwards,
-        once LibreTime has analysed the file."""
+        """/rest/media takes only the bytes (and the type, from the cookie): title, description and
+        artist are set afterwards, once LibreTime has analysed the file; the type again with them,
+        which keeps it where a LibreTime took no cookie."""
         await self._imported(file_id)
         await self.client.request(
             "PATCH",
