@@ -134,8 +134,12 @@ def _upload(libretime: httpx.Client, facts: Facts, api_key: str) -> None:
         path = "/api/v2/integration/voice-tracks"
         response = libretime.post(path, files={"other": ("x.txt", b"", "text/plain")})
         present = response.status_code == 400
-    if present:
+    refused = response.status_code == 500 and response.text.startswith("ERROR: Incorrect API key.")
+    if present and not refused:
         facts.capabilities.add(Capability.UPLOAD)
+    elif refused:
+        # The legacy app answers a wrong key with 500 and its error page.
+        facts.notes.append(f"upload: LibreTime's legacy app refused the API key on {path}: voice uploads cannot land")
     else:
         facts.notes.append(f"upload: LibreTime has no {path} ({response.status_code}): voice uploads cannot land")
 

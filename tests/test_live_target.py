@@ -312,3 +312,31 @@ def test_only_the_stubs_own_answer_marks_libretime_as_the_stub() -> None:
     assert not is_stub_control(login_page)  # a complete LibreTime's legacy app, redirects followed
     assert not is_stub_control(httpx.Response(302, headers={"Location": "/login"}))
     assert not is_stub_control(httpx.Response(200, json={"faults": "none"}))
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "offered", "note"),
+    [
+        (400, "An error occurred while processing your upload. Please try again in a few minutes.", True, None),
+        (500, "ERROR: Incorrect API key.<!DOCTYPE html><html></html>", False, "legacy app refused the API key"),
+        (404, "<html>404 Not Found</html>", False, "has no /rest/media (404)"),
+    ],
+)
+def test_the_upload_path_is_offered_only_where_the_legacy_app_takes_the_key(
+    status: int, text: str, offered: bool, note: str | None
+) -> None:
+    from harness.capabilities import Facts
+    from harness.preflight import _upload
+
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(status, text=text)
+
+    facts = Facts(target="live", librelog={"flavor": "v2"})
+    with httpx.Client(base_url="http://libretime.invalid", transport=httpx.MockTransport(answer)) as client:
+        _upload(client, facts, "the-key")
+    assert (Capability.UPLOAD in facts.capabilities) is offered
+    assert [n for n in facts.notes if note and note in n] == ([] if note is None else facts.notes)
+    assert [(r.method, r.url.path) for r in seen] == [("POST", "/rest/media")]
