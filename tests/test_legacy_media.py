@@ -289,6 +289,10 @@ async def test_put_sets_columns_and_fails_as_upstream_does(anon: httpx.AsyncClie
     )
     not_json = await anon.put(f"/rest/media/{file_id}", content=b"not json", headers=LEGACY_AUTH)
     bad_type = await anon.put(f"/rest/media/{file_id}", json={"track_type_id": 987654}, headers=LEGACY_AUTH)
+    # PHP's intval makes null and "" the type 0, which does not exist either.
+    for untyped in (0, "", None):
+        refused = await anon.put(f"/rest/media/{file_id}", json={"track_type_id": untyped}, headers=LEGACY_AUTH)
+        assert (refused.status_code, refused.text) == (400, "An unknown error occurred."), untyped
     unknown = await anon.put("/rest/media/987654", json={"track_title": "x"}, headers=LEGACY_AUTH)
     post_with_id = await anon.post(f"/rest/media/{file_id}", headers=LEGACY_AUTH)
     patch = await anon.patch(f"/rest/media/{file_id}", json={}, headers=LEGACY_AUTH)

@@ -264,11 +264,9 @@ def changes_from(values: Any, store: Store) -> Row:
             if column.max_length is not None and len(text) > column.max_length:
                 text = text[: column.max_length]
             changes[column.key] = text
-    library = changes.get("library")
-    if library is not None and library != 0 and not store.exists("libraries", library):
-        raise InvalidColumns(f"track type {library} does not exist")
-    if changes.get("library") == 0:
-        changes["library"] = None
+    # intval makes every value a number (null and "" are 0): one that names no track type fails.
+    if "library" in changes and not store.exists("libraries", changes["library"]):
+        raise InvalidColumns(f"track type {changes['library']} does not exist")
     owner = changes.get("owner")
     if owner is not None and not store.exists("users", owner):
         raise InvalidColumns(f"user {owner} does not exist")
