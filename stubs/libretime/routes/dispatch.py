@@ -8,11 +8,11 @@ from typing import Literal
 from aiohttp import web
 
 from ..appkeys import CONFIG
-from ..auth import authenticate_legacy, authenticate_v2
-from ..errors import LegacyError, StubError, method_not_allowed
+from ..auth import authenticate_v2
+from ..errors import StubError, method_not_allowed
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Gate = Literal["v2", "public", "legacy", "none"]
+Gate = Literal["v2", "public", "none"]
 
 
 # DRF lists a view's methods in Django's http_method_names order, HEAD beside GET.
@@ -24,8 +24,6 @@ def endpoint(methods: dict[str, Handler], gate: Gate = "v2") -> Handler:
     allowed = ", ".join(m for m in _ORDER if m in offered)
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
-        if gate == "legacy":
-            return await _handle(request)
         # Every response a DRF view renders (errors included) carries Allow; a crash does not.
         try:
             response = await _handle(request)
@@ -39,15 +37,11 @@ def endpoint(methods: dict[str, Handler], gate: Gate = "v2") -> Handler:
         config = request.app[CONFIG]
         if gate in ("v2", "public"):
             authenticate_v2(request, config, public=gate == "public")
-        elif gate == "legacy":
-            authenticate_legacy(request, config)
         method = "GET" if request.method == "HEAD" else request.method
         handler = methods.get(method)
         if handler is None:
             if method == "OPTIONS":
                 return web.Response(status=200, headers={"Allow": allowed})
-            if gate == "legacy":
-                raise LegacyError(405, f"ERROR: Method {request.method} not allowed.")
             raise method_not_allowed(request.method)
         return await handler(request)
 
