@@ -233,6 +233,32 @@ async def test_media_libretime_does_not_hold_is_refused_before_anything_is_sent(
     assert (await ll.get(f"/logs/{log['id']}")).json()["status"] == "draft"
 
 
+async def test_a_library_track_libretime_no_longer_holds_is_named_once_libretime_refuses_it(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    """LibreLog's library is trusted without asking LibreTime: a track entered with an id LibreTime
+    does not hold (or no longer holds) reaches LibreTime, which refuses the publish. LibreLog then
+    asks, and answers what the client can fix (400 naming the entry), not a gateway error."""
+    await seed(client, {"fixture": "small"})
+    track = await ll.post("/tracks", json={"title": "Gone", "type": "MUS", "libretime_id": 2_147_000_000})
+    assert track.status_code == 201, track.text
+    entries = [{"start": "06:00:00", "libretime_id": 2}, {"start": "07:00:00", "libretime_id": 2_147_000_000}]
+    log = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
+    response = await ll.post(f"/logs/{log['id']}/publish")
+    body = response.json()
+    assert (response.status_code, body["error"], body["details"]["fields"]) == (
+        400,
+        "validation_failed",
+        ["entries[1]"],
+    )
+    assert body["message"].startswith(
+        "Entries whose media LibreTime does not hold cannot be published; LibreTime refused"
+    )
+    assert "in LibreLog's track library, but LibreTime answered 404" in body["details"]["errors"][0]["message"]
+    assert await stub_schedule(client, DAY) == []
+    assert (await ll.get(f"/logs/{log['id']}")).json()["status"] == "draft"
+
+
 async def test_media_never_synced_but_held_by_libretime_is_published(
     ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
 ) -> None:

@@ -2,7 +2,8 @@
 
 Every entry must resolve to a media id LibreTime holds — an unresolved one, or one LibreTime does
 not know, is a 400 that names it before anything is written, never a silent drop or a half-sent
-day. Station-local starts become UTC instants through zoneinfo. Publishes of the same LibreTime
+day. (A track of LibreLog's library is trusted without asking; one LibreTime no longer holds is
+named the same way once LibreTime has refused the publish, which changes nothing.) Station-local starts become UTC instants through zoneinfo. Publishes of the same LibreTime
 day are serialised, so two at once cannot leave a mixed schedule.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from .. import timeconv
 from ..db import Database, utcnow
 from ..errors import FieldErrors, LogLocked, invalid
+from ..libretime import LibreTimeRejected
 from ..libretime.flavors import Flavor, PublishEntry
 from ..locks import KeyedLocks
 from .logs import get_log, unresolved
@@ -45,13 +47,7 @@ async def publish(
                 errors.add(f"entries[{e['position']}]", reason)
         errors.raise_if_any("Entries without a LibreTime media id cannot be published; nothing was sent.")
         absent = await unknown_media(db, flavor, (e["libretime_id"] for e in chosen))
-        for e in chosen:
-            if e["libretime_id"] in absent:
-                errors.add(
-                    f"entries[{e['position']}]",
-                    f"{e['start']}: LibreTime has no media {e['libretime_id']} (not in LibreLog's track library,"
-                    " and LibreTime answered 404): sync tracks or fix the entry.",
-                )
+        _name_absent(errors, chosen, absent, "not in LibreLog's track library, and LibreTime answered 404")
         errors.raise_if_any("Entries whose media LibreTime does not hold cannot be published; nothing was sent.")
         entries = [
             PublishEntry(
@@ -61,7 +57,18 @@ async def publish(
             )
             for e in chosen
         ]
-        counts = await flavor.replace(day, log["timezone"], hour, entries)
+        try:
+            counts = await flavor.replace(day, log["timezone"], hour, entries)
+        except LibreTimeRejected:
+            # The library is trusted without asking LibreTime; a track it lists may be gone from
+            # LibreTime since. Asked now, such entries are the client's to fix: a 400 naming them.
+            gone = await unknown_media(db, flavor, (e["libretime_id"] for e in chosen), trust_library=False)
+            _name_absent(errors, chosen, gone, "in LibreLog's track library, but LibreTime answered 404")
+            errors.raise_if_any(
+                "Entries whose media LibreTime does not hold cannot be published; LibreTime refused them"
+                " and nothing changed."
+            )
+            raise
         now = utcnow()
         last = {"at": now, "scope": scope, "hour": hour, "entries": len(entries), **counts}
         async with db.write() as conn:
@@ -85,14 +92,28 @@ async def publish(
 LOOKUPS_AT_ONCE = 8
 
 
-async def unknown_media(db: Database, flavor: Flavor, media_ids: Iterable[int]) -> set[int]:
+def _name_absent(errors: FieldErrors, chosen: list[dict[str, Any]], absent: set[int], why: str) -> None:
+    for e in chosen:
+        if e["libretime_id"] in absent:
+            errors.add(
+                f"entries[{e['position']}]",
+                f"{e['start']}: LibreTime has no media {e['libretime_id']} ({why}): sync tracks or fix the entry.",
+            )
+
+
+async def unknown_media(
+    db: Database, flavor: Flavor, media_ids: Iterable[int], *, trust_library: bool = True
+) -> set[int]:
     """Media ids neither LibreLog's library (synced tracks, uploaded voice tracks) nor LibreTime knows.
 
-    Ids in the library are trusted without a request; LibreTime is asked once per other id.
+    Ids in the library are trusted without a request (unless ``trust_library`` is false); LibreTime
+    is asked once per other id.
     """
     wanted = set(media_ids)
     if not wanted:
         return set()
+    if not trust_library:
+        return await _absent_in_libretime(flavor, sorted(wanted))
     ids = json.dumps(sorted(wanted))  # one bound parameter, however long the log
     async with (
         db.read() as conn,
@@ -103,12 +124,15 @@ async def unknown_media(db: Database, flavor: Flavor, media_ids: Iterable[int]) 
         ) as cur,
     ):
         known = {row[0] for row in await cur.fetchall()}
+    return await _absent_in_libretime(flavor, sorted(wanted - known))
+
+
+async def _absent_in_libretime(flavor: Flavor, asked: list[int]) -> set[int]:
     gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)
 
     async def absent(media_id: int) -> bool:
         async with gate:
             return not await flavor.media_exists(media_id)
 
-    asked = sorted(wanted - known)
     answers = await asyncio.gather(*(absent(media_id) for media_id in asked))
     return {media_id for media_id, missing in zip(asked, answers, strict=True) if missing}
