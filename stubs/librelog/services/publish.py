@@ -3,8 +3,9 @@
 Every entry must resolve to a media id LibreTime holds — an unresolved one, or one LibreTime does
 not know, is a 400 that names it before anything is written, never a silent drop or a half-sent
 day. (A track of LibreLog's library is trusted without asking; one LibreTime no longer holds is
-named the same way once LibreTime has refused the publish, which changes nothing.) Station-local starts become UTC instants through zoneinfo. Publishes of the same LibreTime
-day are serialised, so two at once cannot leave a mixed schedule.
+named the same way once LibreTime has refused the publish, which changes nothing.)
+Station-local starts become UTC instants through zoneinfo. Publishes of the same LibreTime day
+are serialised, so two at once cannot leave a mixed schedule.
 """
 
 from __future__ import annotations
