@@ -16,7 +16,7 @@ from aiohttp import web
 from stubs.libretime.appkeys import FAULTS, JOURNAL
 from stubs.libretime.body import multipart_summary
 from stubs.libretime.errors import StubError, json_response
-from stubs.libretime.faults import ConnectionDropped, FaultRegistry, apply
+from stubs.libretime.faults import FAULT_KEY, ConnectionDropped, FaultRegistry, middleware
 from stubs.libretime.journal import Journal
 from stubs.libretime.routes import control
 from stubs.redaction import Redactor
@@ -26,7 +26,6 @@ from .forward import forward
 from .keys import CONFIG, SESSION
 
 ADMIN_PREFIX = "/__interposer__"
-FAULT_KEY = web.RequestKey("interposer_fault", str)
 
 
 @web.middleware
@@ -52,34 +51,17 @@ async def journal(request: web.Request, handler: web.RequestHandler) -> web.Stre
         status = response.status
         return response
     finally:
-        request.app[JOURNAL].record(
-            method=request.method,
-            path=request.path,
-            query=list(request.query.items()),
-            headers=request.headers.items(),
+        request.app[JOURNAL].record_request(
+            request,
             body=raw,
             body_summary=multipart_summary(raw, request.headers.get("Content-Type", ""))
             if request.content_type == "multipart/form-data"
             else None,
-            content_type=request.content_type,
             status=status,
             fault=request.get(FAULT_KEY),
             started=started,
-            duration_ms=(time.perf_counter() - perf) * 1000,
-            remote=request.remote,
+            perf_started=perf,
         )
-
-
-@web.middleware
-async def faults(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
-    if request.path.startswith(ADMIN_PREFIX):
-        return await handler(request)
-    registry = request.app[FAULTS]
-    rule = registry.pick(request.method, request.path)
-    if rule is None:
-        return await handler(request)
-    request[FAULT_KEY] = rule.fault
-    return await apply(rule, request, handler, registry, request.app[CONFIG].timeout_fault_s)
 
 
 async def health(request: web.Request) -> web.StreamResponse:
@@ -105,6 +87,7 @@ async def _session(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(config: InterposerConfig) -> web.Application:
+    faults = middleware(FAULTS, ADMIN_PREFIX, lambda app: app[CONFIG].timeout_fault_s)
     app = web.Application(middlewares=[errors, journal, faults], client_max_size=1024**3)
     app[CONFIG] = config
     app[FAULTS] = FaultRegistry(config.fault_seed)

@@ -24,7 +24,7 @@ from .errors import (
     nginx_page,
     upstream_500,
 )
-from .faults import ConnectionDropped, FaultRegistry, apply
+from .faults import FAULT_KEY, ConnectionDropped, FaultRegistry, middleware
 from .journal import Journal
 from .routes import control, integration, legacy, v2
 from .store import Store
@@ -32,7 +32,6 @@ from .tamper import TamperSwitch
 
 log = logging.getLogger("stubs.libretime")
 CONTROL_PREFIX = "/__stub__"
-FAULT_KEY = web.RequestKey("fault", str)
 
 
 @web.middleware
@@ -59,32 +58,15 @@ async def journal_middleware(request: web.Request, handler: web.RequestHandler) 
         return response
     finally:
         parsed = request.get(BODY_KEY)
-        request.app[JOURNAL].record(
-            method=request.method,
-            path=request.path,
-            query=list(request.query.items()),
-            headers=request.headers.items(),
+        request.app[JOURNAL].record_request(
+            request,
             body=raw,
             body_summary=parsed.summary() if parsed is not None and parsed.files else None,
-            content_type=request.content_type,
             status=status,
             fault=request.get(FAULT_KEY),
             started=started,
-            duration_ms=(time.perf_counter() - perf) * 1000,
-            remote=request.remote,
+            perf_started=perf,
         )
-
-
-@web.middleware
-async def fault_middleware(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
-    if request.path.startswith(CONTROL_PREFIX):
-        return await handler(request)
-    registry = request.app[FAULTS]
-    rule = registry.pick(request.method, request.path)
-    if rule is None:
-        return await handler(request)
-    request[FAULT_KEY] = rule.fault
-    return await apply(rule, request, handler, registry, request.app[CONFIG].timeout_fault_s)
 
 
 @web.middleware
@@ -154,7 +136,8 @@ def create_app(config: StubConfig | None = None) -> web.Application:
     config = config or StubConfig()
     if config.fixture is not None and config.fixture not in fixtures.FIXTURES:
         raise ValueError(f"unknown fixture {config.fixture!r}; known: {', '.join(sorted(fixtures.FIXTURES))}")
-    middlewares = [journal_middleware, fault_middleware]
+    faults = middleware(FAULTS, CONTROL_PREFIX, lambda app: app[CONFIG].timeout_fault_s)
+    middlewares = [journal_middleware, faults]
     if config.face == "nginx":
         middlewares.append(nginx_middleware)
     middlewares.append(error_middleware)

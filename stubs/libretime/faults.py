@@ -14,10 +14,12 @@ import random
 import re
 import socket
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 from .errors import ControlError
 
@@ -197,6 +199,30 @@ def _drop_connection(request: web.Request, *, reset: bool) -> None:
 
 class ConnectionDropped(Exception):
     """Raised after a fault closed the connection: there is no response to send."""
+
+
+# The fault a request met, for its journal entry.
+FAULT_KEY = web.RequestKey("fault", str)
+
+
+def middleware(
+    registry_key: web.AppKey[FaultRegistry], control_prefix: str, default_timeout_s: Callable[[web.Application], float]
+) -> Middleware:
+    """Apply the app's fault rules to every request but its control plane's (the stub's and the
+    interposer's alike); a "timeout" rule without a delay holds the request ``default_timeout_s``."""
+
+    @web.middleware
+    async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(control_prefix):
+            return await handler(request)
+        registry = request.app[registry_key]
+        rule = registry.pick(request.method, request.path)
+        if rule is None:
+            return await handler(request)
+        request[FAULT_KEY] = rule.fault
+        return await apply(rule, request, handler, registry, default_timeout_s(request.app))
+
+    return faults
 
 
 async def apply(

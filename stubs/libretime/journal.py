@@ -10,10 +10,13 @@ import contextlib
 import hashlib
 import itertools
 import json
+import time
 from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+
+from aiohttp import web
 
 from ..redaction import Redactor
 
@@ -78,6 +81,33 @@ class Journal:
                     entry["json"] = redact.deep(json.loads(body))
         self._entries.append(entry)
         return entry
+
+    def record_request(
+        self,
+        request: web.Request,
+        *,
+        body: bytes | None,
+        body_summary: Any,
+        status: int | None,
+        fault: str | None,
+        started: float,
+        perf_started: float,
+    ) -> dict[str, Any]:
+        """``record`` with what the request itself says (the stub's and the interposer's journal)."""
+        return self.record(
+            method=request.method,
+            path=request.path,
+            query=list(request.query.items()),
+            headers=request.headers.items(),
+            body=body,
+            body_summary=body_summary,
+            content_type=request.content_type,
+            status=status,
+            fault=fault,
+            started=started,
+            duration_ms=(time.perf_counter() - perf_started) * 1000,
+            remote=request.remote,
+        )
 
     def entries(self, *, method: str | None = None, path: str | None = None, since: int = 0) -> list[dict[str, Any]]:
         return [
