@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from harness import audio
+from harness.seeding.rows import completed
 
 SHOW = "Station content: Morning Show"
 SONG = "Station content: Opening Theme"
@@ -62,39 +63,22 @@ def main() -> int:
             body = {**row, "mime": "audio/mpeg", "size": 1000, "accessed": 0, "import_status": 0, "hidden": False}
             body |= {"md5": f"station-content-{row['name']}", "cue_in": "00:00:00", "cue_out": row["length"]}
             made.append(lt.post("/api/v2/files", json=body).raise_for_status().json()["id"])
-        show = {
-            "name": SHOW,
-            "description": "",
-            "linked": False,
-            "linkable": True,
-            "auto_playlist_enabled": False,
-            "auto_playlist_repeat": False,
-            "override_intro_playlist": False,
-            "override_outro_playlist": False,
-        }
+        show = completed("shows", {"name": SHOW})
         show_id = lt.post("/api/v2/shows", json=show).raise_for_status().json()["id"]
         tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
-        instance = {
-            "created_at": datetime.now(UTC).isoformat(),
-            "show": show_id,
-            "starts_at": tomorrow.isoformat(),
-            "ends_at": (tomorrow + timedelta(hours=1)).isoformat(),
-            "modified": False,
-            "auto_playlist_built": False,
-        }
+        hour = {"starts_at": tomorrow.isoformat(), "ends_at": (tomorrow + timedelta(hours=1)).isoformat()}
+        instance = completed("show_instances", {"show": show_id, **hour})
         instance_id = lt.post("/api/v2/show-instances", json=instance).raise_for_status().json()["id"]
-        item = {
-            "starts_at": tomorrow.isoformat(),
-            "ends_at": (tomorrow + timedelta(seconds=7)).isoformat(),
-            "cue_in": "00:00:00",
-            "cue_out": "00:00:07",
-            "fade_in": "00:00:00",
-            "fade_out": "00:00:00",
-            "position": 0,
-            "broadcasted": 0,
-            "instance": instance_id,
-            "file": made[0],
-        }
+        item = completed(
+            "schedule",
+            {
+                "starts_at": tomorrow.isoformat(),
+                "ends_at": (tomorrow + timedelta(seconds=7)).isoformat(),
+                "cue_out": "00:00:07",
+                "instance": instance_id,
+                "file": made[0],
+            },
+        )
         lt.post("/api/v2/schedule", json=item).raise_for_status()
         yesterday = tomorrow - timedelta(days=2)
         played = {"starts": yesterday.isoformat(), "ends": (yesterday + timedelta(minutes=2)).isoformat()}

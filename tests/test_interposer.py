@@ -15,7 +15,7 @@ import pytest
 
 from harness.interposer import InterposerConfig, RunningInterposer, run_interposer
 from stubs.libretime import RunningStub
-from tests.conftest import API_KEY, AUTH, LEGACY_AUTH, seed
+from tests.conftest import API_KEY, AUTH, LEGACY_AUTH, seed, show
 
 ADMIN = "/__interposer__"
 
@@ -117,15 +117,7 @@ async def test_a_lost_answer_reaches_libretime_but_comes_back_cut(
 ) -> None:
     """malformed_json without a body forwards the request and truncates the real answer."""
     await fault(via, {"match": {"method": "POST", "path": "/api/v2/shows"}, "fault": "malformed_json"})
-    body = {
-        "name": "Stored anyway",
-        "linked": False,
-        "linkable": True,
-        "auto_playlist_enabled": False,
-        "auto_playlist_repeat": False,
-        "override_intro_playlist": False,
-        "override_outro_playlist": False,
-    }
+    body = show(name="Stored anyway")
     answer = await via.post("/api/v2/shows", json=body)
     with pytest.raises(ValueError, match=r"Expecting|Unterminated|line 1"):
         answer.json()
