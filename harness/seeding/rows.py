@@ -8,6 +8,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from stubs.libretime.timeconv import format_duration
+
 from ..errors import HarnessError
 from ..expect import ExpectationFailed
 from ..fingerprint import TEST_MARK
@@ -80,14 +82,9 @@ def seconds(text: str) -> float:
 
 def duration_text(value: float | timedelta) -> str:
     """LibreTime's duration form, ``HH:MM:SS`` with microseconds when there are any."""
-    total = value.total_seconds() if isinstance(value, timedelta) else float(value)
-    whole = int(total)
-    micro = round((total - whole) * 1_000_000)
-    if micro == 1_000_000:
-        whole, micro = whole + 1, 0
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}" + (f".{micro:06d}" if micro else "")
+    text = format_duration(value if isinstance(value, timedelta) else timedelta(seconds=float(value)))
+    assert text is not None
+    return text
 
 
 def iso_z(value: datetime) -> str:
