@@ -334,9 +334,11 @@ async def test_every_wrong_key_is_a_500_with_the_error_page(stub: RunningStub, a
 
 
 async def test_the_key_is_whatever_follows_the_first_six_characters(anon: httpx.AsyncClient) -> None:
+    file_id = (await _upload(anon, "Keyed.wav", wav(0.2))).json()["id"]
+    await _imported(anon, file_id)
     token = base64.b64encode(f"{API_KEY}:".encode()).decode()
     answer = await anon.get("/rest/media", headers={"Authorization": "Xasic " + token})
-    assert answer.status_code == 200
+    assert (answer.status_code, [row["id"] for row in answer.json()]) == (200, [file_id])
 
 
 async def test_a_slow_analyzer_keeps_the_upload_pending_and_hidden() -> None:
