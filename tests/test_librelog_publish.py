@@ -329,6 +329,9 @@ async def test_a_v2_publish_makes_its_show_once_and_reuses_an_instance_covering_
     assert made["/api/v2/shows"] == {
         "name": "LibreLog",
         "description": "Daily logs published by LibreLog",
+        # LibreTime's web UI cannot draw a show without its colours.
+        "background_color": "76aca5",
+        "foreground_color": "ffffff",
         "linked": False,
         "linkable": False,
         "auto_playlist_enabled": False,

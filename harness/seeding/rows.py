@@ -38,6 +38,7 @@ LEDGER_KINDS = {
 STARTS = {"show_instances": "starts_at", "schedule": "starts_at", "playout_history": "starts"}
 # Keys a seed row may carry that are the harness's, not LibreTime's.
 HARNESS_KEYS = ("save_as", "audio")
+SHOW_BACKGROUND, SHOW_TEXT = "76aca5", "ffffff"  # the legacy app's DEFAULT_SHOW_COLOR, white text
 
 
 def _defaults(table: str) -> dict[str, Any]:
@@ -47,6 +48,10 @@ def _defaults(table: str) -> dict[str, Any]:
         return {"description": "", "enabled": True, "analyze_cue_points": False}
     if table == "shows":
         return {
+            # LibreTime's web UI draws a show in its colours and stops drawing the Scheduled Shows
+            # pane at a show without them: the legacy app's own default colours, as it would set.
+            "background_color": SHOW_BACKGROUND,
+            "foreground_color": SHOW_TEXT,
             "description": "",
             "linked": False,
             "linkable": True,
@@ -93,8 +98,11 @@ def iso_z(value: datetime) -> str:
 
 def test_file(spec: dict[str, Any]) -> dict[str, Any]:
     """A v2 file row that is recognisably test data: imported, visible, a length, a unique md5 and
-    a name carrying the test mark (so a person looking at the library knows what it is)."""
+    a name carrying the test mark (so a person looking at the library knows what it is). It is on
+    disk and has its upload and modification times, as an analysed upload has: LibreTime's Tracks
+    library leaves out a file without them."""
     name = f"{TEST_MARK}-{uuid.uuid4().hex[:12]}.wav"
+    now = iso_z(datetime.now(UTC))
     length = spec.get("length", "00:03:00")
     seconds(length)  # a malformed length is a scenario mistake, said here rather than by LibreTime
     return {
@@ -112,6 +120,9 @@ def test_file(spec: dict[str, Any]) -> dict[str, Any]:
         "length": length,
         "cue_in": "00:00:00",
         "cue_out": length,
+        "exists": True,
+        "created_at": now,
+        "updated_at": now,
     }
 
 

@@ -25,6 +25,9 @@ from .errors import LibreTimeBadResponse, LibreTimeError, LibreTimeTimeout, Libr
 
 log = logging.getLogger("librelog.libretime")
 SHOW_NAME = "LibreLog"
+# LibreTime's web UI stops drawing its Scheduled Shows pane at a show without colours: the legacy
+# app's own default show colour, with white text, as LibreTime's show form would store.
+SHOW_COLORS = {"background_color": "76aca5", "foreground_color": "ffffff"}
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ class V2Flavor:
                 json_body={
                     "name": SHOW_NAME,
                     "description": "Daily logs published by LibreLog",
+                    **SHOW_COLORS,
                     "linked": False,
                     "linkable": False,
                     "auto_playlist_enabled": False,
