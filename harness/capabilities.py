@@ -26,6 +26,7 @@ class Capability(StrEnum):
     UPLOAD = "upload"  # the upload path of LibreLog's flavour answers (/rest/media or voice-tracks)
     HISTORY_WRITE = "history_write"  # playout history rows can be written (POST /api/v2/playout-history)
     API_FACE = "api_face"  # a LibreTime API port without nginx is reachable (LIBRETIME_API_FACE_URL)
+    UI = "ui"  # LibreTime's own web UI can be read in a browser (LIBRETIME_UI_USER / LIBRETIME_UI_PASSWORD)
     COMMANDS = "commands"  # scenarios may run local programs (``command`` steps): given by --allow-commands
     # A scenario item of one LibreLog flavour: LibreLog runs it (or its test reset can switch to
     # it), and LibreTime hosts it (the integration flavour needs the integration extension).
@@ -108,11 +109,12 @@ def full(target: str) -> Facts:
     """The stub target: everything in-process, but no containers to inspect."""
     return Facts(
         target=target,
-        capabilities=set(ALL - {Capability.CONTAINERS, Capability.COMMANDS}),
+        capabilities=set(ALL - {Capability.CONTAINERS, Capability.COMMANDS, Capability.UI}),
         librelog={"flavor": "integration", "station_timezone": "UTC"},
         notes=[
             "containers: the stub target runs in-process; container checks need the compose target",
             "commands: local programs run only with --allow-commands",
+            "ui: the LibreTime stub has no web UI; LibreTime's own UI is read on a live target",
         ],
     )
 

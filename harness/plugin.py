@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .deployment import RunOptions
     from .loader import Scenario
     from .report import Recorder
+    from .steps import Runner
 
 TARGETS = ("stub", "live", "compose")
 CATEGORIES = [
@@ -207,24 +208,28 @@ class ScenarioItem(pytest.Item):
             context.target = target.describe()
             target.may_run_commands = Capability.COMMANDS in facts.capabilities
             apply_services(target, context.render(self.scenario.data.get("services", {})), env)
-            runner = Runner(self.scenario, target, context, self.recorder)
-            pack = self.scenario.pack
-            teardown = pack.teardown if pack is not None else []
-            try:
-                fixtures = self.scenario.data.get("fixtures")
-                if fixtures:
-                    await runner.run(
-                        [{"name": "Seed the scenario's fixtures in LibreTime", "libretime.seed": fixtures}]
-                    )
-                if pack is not None and pack.setup:
-                    await runner.run(pack.setup, prefix="pack setup: ")
-                await runner.run()
-            except BaseException:
-                if teardown:
-                    await runner.teardown(teardown, after_failure=True)
-                raise
+            runner = Runner(self.scenario, target, context, self.recorder, facts)
+            teardown = self.scenario.pack.teardown if self.scenario.pack is not None else []
+            async with runner.stack:
+                await self._steps(runner, teardown)
+            return runner.skipped
+
+    async def _steps(self, runner: Runner, teardown: list[dict[str, Any]]) -> None:
+        """The fixtures, the pack's setup, the scenario's steps, then the pack's teardown."""
+        pack = self.scenario.pack
+        try:
+            fixtures = self.scenario.data.get("fixtures")
+            if fixtures:
+                await runner.run([{"name": "Seed the scenario's fixtures in LibreTime", "libretime.seed": fixtures}])
+            if pack is not None and pack.setup:
+                await runner.run(pack.setup, prefix="pack setup: ")
+            await runner.run()
+        except BaseException:
             if teardown:
-                await runner.teardown(teardown)
+                await runner.teardown(teardown, after_failure=True)
+            raise
+        if teardown:
+            await runner.teardown(teardown)
             return runner.skipped
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:

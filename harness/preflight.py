@@ -195,6 +195,32 @@ def _foreign_librelog(client: httpx.Client, facts: Facts, pack: Pack) -> None:
     facts.notes.append(f"librelog_reset: the {pack.name} pack's LibreLog is not this project's (no test reset)")
 
 
+def _ui(config: LiveConfig, facts: Facts) -> None:
+    """LibreTime's web UI: a login page where the settings say, and a browser to read it with. The
+    login itself is left to the UI steps, so wrong credentials fail them rather than skip them."""
+    from .ui.browser import unavailable
+
+    ui = config.ui
+    why = None
+    if ui is None:
+        why = "no LibreTime UI login given (LIBRETIME_UI_USER and LIBRETIME_UI_PASSWORD)"
+    elif (missing := unavailable()) is not None:
+        why = missing
+    else:
+        try:
+            page = httpx.get(f"{ui.url}/login", timeout=TIMEOUT_S)
+            found = page.status_code == 200 and 'id="username"' in page.text
+            status = str(page.status_code)
+        except httpx.HTTPError as exc:
+            found, status = False, type(exc).__name__
+        if not found:
+            why = f"no LibreTime login page at {ui.url}/login ({status}): an API-only LibreTime has no web UI"
+    if why is None:
+        facts.capabilities.add(Capability.UI)
+    else:
+        facts.notes.append(f"ui: {why}")
+
+
 def discover(
     config: LiveConfig,
     target: str,
@@ -251,6 +277,7 @@ def discover(
                 facts.capabilities.add(Capability.API_FACE)
     if Capability.API_FACE not in facts.capabilities:
         facts.notes.append("api_face: no LIBRETIME_API_FACE_URL answering (LibreTime's API port without nginx)")
+    _ui(config, facts)
     if target == "compose":
         facts.capabilities.add(Capability.CONTAINERS)
     else:

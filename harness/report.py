@@ -48,6 +48,12 @@ class Recorder:
         if self.attachments:
             allure.attach(self.masker.text(value), name=name, attachment_type=allure.attachment_type.TEXT)
 
+    def png(self, name: str, data: bytes) -> None:
+        """A picture (a screenshot of LibreTime's UI). Pictures cannot be masked: only views that
+        show no secret are taken."""
+        if self.attachments:
+            allure.attach(data, name=self.masker.text(name), attachment_type=allure.attachment_type.PNG)
+
     def table(self, name: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """A readable HTML table (schedule snapshots and diffs)."""
         if not self.attachments:

@@ -2,7 +2,8 @@
 
 Fixtures are seeded into LibreTime (``seed``); a flavour item needs its flavour; other settings
 that differ from the deployment's need LibreLog's test reset; each step kind names what it needs
-(faults, the journal, playout, the stub's own controls, containers); a step's own ``faults``
+(faults, the journal, playout, the stub's own controls, containers), except that a step of a
+skippable kind (the web UI's) is skipped alone where its capability is missing; a step's own ``faults``
 need faults. The legacy ``targets`` list still reads: ``[compose]`` means containers, ``[stub]``
 the stub.
 """
@@ -34,7 +35,7 @@ def required(scenario: Scenario, facts: Facts) -> set[Capability]:
             need.add(Capability.API_FACE)
     for _where, step in iter_steps(scenario.steps):
         kind = get(step_kind(step))
-        if kind.needs is not None:
+        if kind.needs is not None and not kind.skippable:
             need.add(kind.needs)
         if kind.needs_more is not None:
             need |= kind.needs_more(step[step_kind(step)])

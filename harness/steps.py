@@ -11,6 +11,7 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 from . import checks
+from .capabilities import Facts
 from .kinds.registry import StepContext, StepKind, get, options, step_kind
 from .loader import Scenario, iter_steps
 from .report import Recorder
@@ -35,8 +36,11 @@ class StepSkipped(Exception):
 class Runner:
     """The state a scenario's steps share: the target, saved values, snapshots, the recorder."""
 
-    def __init__(self, scenario: Scenario, target: Target, context: Context, recorder: Recorder) -> None:
+    def __init__(
+        self, scenario: Scenario, target: Target, context: Context, recorder: Recorder, facts: Facts | None = None
+    ) -> None:
         self.scenario = scenario
+        self.facts = facts  # what the target offers: a skippable kind's step is skipped without its need
         self.target = target
         self.ctx = context
         self.rec = recorder
@@ -45,6 +49,9 @@ class Runner:
         self.marks: dict[str, Any] = {}
         self._marking = self._kinds_that_mark(scenario.steps)
         self._at_end: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        # What kinds keep open across a scenario's steps (a logged-in browser): closed after its last.
+        self.resources: dict[str, Any] = {}
+        self.stack = AsyncExitStack()
 
     @staticmethod
     def _kinds_that_mark(steps: list[dict[str, Any]]) -> list[StepKind]:
@@ -111,6 +118,11 @@ class Runner:
     async def run_step(self, step: dict[str, Any], spec: Any = None, marks: dict[str, Any] | None = None) -> None:
         name = step_kind(step)
         kind = get(name)
+        facts = self.facts
+        if kind.skippable and kind.needs is not None and facts is not None and kind.needs not in facts.capabilities:
+            from .requirements import reason
+
+            raise StepSkipped(reason([kind.needs], facts))
         if spec is None:
             spec = self.ctx.render(step[name])
         context = StepContext(self, spec, step, marks if marks is not None else dict(self.marks))

@@ -2,7 +2,7 @@
 
 The runner knows no kind itself: it looks the step's kind up here and calls its handler with a
 ``StepContext``. The built-in kinds live in one module per family (requests, LibreTime checks,
-seeding, faults, the journal, stub-only controls, containers, commands); a pack or a user's own
+seeding, faults, the journal, stub-only controls, containers, commands, LibreTime's web UI); a pack or a user's own
 package adds kinds through the ``librelog_verify.step_kinds`` entry point, whose object is a list
 of ``StepKind`` (or a callable returning one). Besides its kind, a step may carry options (such
 as ``faults``) that wrap it: each is a ``StepOption`` registered here too. The scenario schema is
@@ -90,6 +90,8 @@ class StepKind:
     needs_more: Callable[[Any], set[Capability]] | None = None
     mark: Callable[[Runner], Awaitable[Any]] | None = None
     wants_mark: Callable[[Any], bool] | None = None
+    # Without ``needs`` on the target, only this step is skipped (naming it), not the scenario.
+    skippable: bool = False
     # Kept for plugins written against it; nothing is skipped for it any more (see ``needs``).
     skip_without_stub: bool = False
 
@@ -127,9 +129,9 @@ def _adapted(kind: StepKind) -> StepKind:
 
 
 def _builtin() -> list[StepKind]:
-    from . import commands, containers, faults, journal, libretime_checks, requests, seeding, stub_control, values
+    from . import commands, containers, faults, journal, libretime_checks, requests, seeding, stub_control, ui, values
 
-    families = (requests, libretime_checks, seeding, values, faults, journal, stub_control, containers, commands)
+    families = (requests, libretime_checks, seeding, values, faults, journal, stub_control, containers, commands, ui)
     return [kind for family in families for kind in family.KINDS]
 
 

@@ -18,6 +18,7 @@ import httpx
 from ..control import HARNESS_HEADER
 from ..errors import ConfigError
 from ..secrets import Masker
+from ..ui.settings import UISettings
 
 SANDBOX_DAYS = 3
 DEFAULT_SANDBOX = date(2099, 1, 1)
@@ -45,6 +46,7 @@ class Target:
     control: Any = None
     libretime_key: str = field(default="", repr=False)  # for LibreTime's legacy upload (Basic auth)
     played: set[int] = field(default_factory=set)  # schedule rows a simulated playout has played
+    ui: UISettings | None = None  # LibreTime's web UI, where the deployment has one and its login is given
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "librelog_url": self.librelog_url, "libretime_url": self.libretime_url}
@@ -110,6 +112,7 @@ class LiveConfig:
     token: str | None
     sandbox_date: date
     allow_destructive: bool
+    ui: UISettings | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], sandbox: date, allow_destructive: bool) -> LiveConfig:
@@ -129,10 +132,11 @@ class LiveConfig:
             token=env.get("LIBRELOG_API_TOKEN") or None,
             sandbox_date=sandbox,
             allow_destructive=allow_destructive,
+            ui=UISettings.from_env(env, normalise_base_url(libretime_url)),
         )
 
     def masker(self) -> Masker:
-        return Masker([self.api_key, self.token])
+        return Masker([self.api_key, self.token, self.ui.password if self.ui else None])
 
     @property
     def librelog_headers(self) -> dict[str, str]:
@@ -155,6 +159,7 @@ class LiveConfig:
             masker=self.masker(),
             sandbox_date=self.sandbox_date,
             libretime_key=self.api_key,
+            ui=self.ui,
             **kind,
         )
 
