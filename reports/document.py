@@ -3,6 +3,7 @@ to Markdown and to one self-contained HTML page, so both files always say the sa
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -12,11 +13,14 @@ TITLE = "LibreTime Push Functionality Verification"
 
 @dataclass
 class Block:
-    kind: str  # h1 h2 h3 h4 p list table svg
+    kind: str  # h1 h2 h3 h4 p list table svg img
     text: str = ""
     items: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    # An img block: the PNG itself (embedded in the HTML page), written beside the Markdown file
+    # at ``items[0]``, with ``text`` as its caption.
+    image: bytes | None = None
 
 
 def markdown(blocks: list[Block]) -> str:
@@ -34,6 +38,8 @@ def markdown(blocks: list[Block]) -> str:
             out.append("\n".join(lines))
         elif b.kind == "svg":
             out.append("*(chart in the HTML report)*")
+        elif b.kind == "img":
+            out.append(f"![{b.text}]({b.items[0]})")
     return "\n\n".join(out) + "\n"
 
 
@@ -41,6 +47,7 @@ _MARKS = {
     "✅": '<span class="mark ok" title="passed">✔</span>',
     "❌": '<span class="mark ko" title="failed">✘</span>',
     "⏭️": '<span class="mark skip" title="skipped">–</span>',
+    "⏳": '<span class="mark skip" title="left to a person">…</span>',
 }
 
 
@@ -59,6 +66,7 @@ h1{font-size:26px;border-bottom:2px solid #3b6fd4}h2{margin-top:28px;border-bott
 h3{font-size:15px;margin:16px 0 4px}table{border-collapse:collapse;margin:8px 0}
 td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f2f5fb}
 code{background:#f4f4f4;padding:0 3px}li{margin:2px 0}ul{margin:4px 0 8px}
+figure img{max-width:100%;border:1px solid #ccc}figcaption{font-size:12px;color:#555}
 .mark{font-weight:bold;display:inline-block;width:1.1em}.ok{color:#2e9d5b}.ko{color:#d24c3f}.skip{color:#888}
 """
 
@@ -79,6 +87,12 @@ def html(blocks: list[Block]) -> str:
             out.append(f"<table><tr>{head}</tr>{rows}</table>")
         elif b.kind == "svg":
             out.append(f"<figure>{b.text}</figure>")
+        elif b.kind == "img" and b.image is not None:
+            data = base64.b64encode(b.image).decode()
+            out.append(
+                f'<figure><img src="data:image/png;base64,{data}" alt="{escape(b.text)}">'
+                f"<figcaption>{_inline(b.text)}</figcaption></figure>"
+            )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{TITLE}</title>"

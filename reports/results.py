@@ -13,7 +13,7 @@ class Step:
     name: str
     status: str
     message: str | None
-    attachments: dict[str, Any]  # name -> parsed JSON (or text)
+    attachments: dict[str, Any]  # name -> parsed JSON (or text; a picture's Path)
     duration_s: float
 
 
@@ -65,6 +65,8 @@ def _attachment(folder: Path, item: dict[str, Any]) -> Any:
     path = folder / item["source"]
     if not path.exists():
         return None
+    if item.get("type", "").startswith("image/"):
+        return path  # a screenshot: the report copies or embeds the file itself
     text = path.read_text(encoding="utf-8", errors="replace")
     if item.get("type") == "application/json":
         try:

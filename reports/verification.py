@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import evidence, plots, schedule_check, seed_claims
+from . import evidence, plots, schedule_check, seed_claims, ui_evidence
 from .document import TITLE, Block, html, markdown
 from .results import Run, ScenarioResult, load_run
 
@@ -142,6 +142,7 @@ def document(run: Run, generated: datetime, schedule: dict[str, Any] | None = No
         ),
         *_live_blocks(run),
         *seed_claims.blocks(run),
+        *ui_evidence.blocks(run),
         Block("h2", "Push Functionality Tests"),
     ]
     by_feature: dict[str, list[ScenarioResult]] = defaultdict(list)
@@ -334,6 +335,11 @@ def _endpoint_summary(run: Run) -> list[Block]:
 def _save(blocks: list[Block], out: Path) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     md_path, html_path = out / "verification-report.md", out / "verification-report.html"
+    for block in blocks:
+        if block.kind == "img" and block.image is not None:
+            picture = out / block.items[0]
+            picture.parent.mkdir(parents=True, exist_ok=True)
+            picture.write_bytes(block.image)
     md_path.write_text(markdown(blocks), encoding="utf-8")
     html_path.write_text(html(blocks), encoding="utf-8")
     return md_path, html_path

@@ -75,7 +75,13 @@ def test_one_run_leaves_all_three_reports(built: Path) -> None:
         "## Known Issues & Limitations",
     ):
         assert section in md, section
-    assert "requires LibreTime UI check" not in md and "⏳" not in md
+    # The seed's "⏳ requires LibreTime UI check" appears only as what the seed marked, each row
+    # answered: on the stub, which has no web UI, as not seen, never as seen.
+    seen = md.split("## Seen in LibreTime's UI", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in seen.splitlines() if line.startswith("| ") and "⏳" in line]
+    assert len(rows) == 6 and all("⏭️ not seen: no UI step ran on this target" in row for row in rows)
+    rest = md.replace(seen, "")
+    assert "requires LibreTime UI check" not in rest and "⏳" not in rest
     assert "❌ **Not verified**: 1 check(s) failed." in md
     assert "❌ A check that fails on purpose to fill Known Issues (`planted-failure`)" in md
     assert "published_entries=" in md and "LibreTime holds" in md  # evidence, not just ticks
@@ -144,3 +150,20 @@ def test_allure_reads_the_harness_categories(built: Path, tmp_path: Path) -> Non
     (results / "categories.json").write_text(json.dumps([{"name": "x", "matchers": {}, "matchedStatuses": ["failed"]}]))
     with pytest.raises(ReportError, match="allure generate failed"):
         build(results, tmp_path / "out", tmp_path / "history.jsonl")
+
+
+def test_a_ui_step_on_the_stub_is_skipped_naming_ui_and_the_rest_of_its_scenario_runs(built: Path) -> None:
+    import json
+
+    results = [json.loads(p.read_text()) for p in (built / "results").glob("*-result.json")]
+    (publish,) = [r for r in results if r["name"].startswith("On stock LibreTime (v2 API) a published day")]
+    assert publish["status"] == "passed"
+    names = [step["name"] for step in publish["steps"]]
+    ui = names.index("LibreTime's own UI shows the day as LibreLog's log has it")
+    skipped = next(a for a in publish["steps"][ui]["attachments"] if a["name"] == "skipped")
+    assert (built / "results" / skipped["source"]).read_text() == (
+        "needs ui (the LibreTime stub has no web UI; LibreTime's own UI is read on a live target):"
+        " the stub target does not offer it"
+    )
+    assert names[ui + 1] == "Rows carry explicit fades (null fades crash playout)"  # the scenario went on
+    assert {"name": "skipped_steps", "value": "1"} in publish["labels"]
