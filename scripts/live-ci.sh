@@ -90,6 +90,16 @@ log "live target: the real LibreTime $LIBRETIME_URL, this project's LibreLog (v2
 LIBRELOG_URL="" LIBRELOG_API_TOKEN="" LIBRETIME_API_FACE_URL="$API_FACE" \
   "$LV" run --target live --start-librelog v2 --out reports/out/live || status=1
 
+# The UI checks on their own: LibreTime's web UI in Chromium against a day our LibreLog published,
+# planted differences named, the station unchanged by reading it (only where the web UI runs).
+if [ "$LIBRETIME_URL" != "$API_FACE" ]; then
+  log "UI checks: LibreTime's own web UI at $LIBRETIME_URL"
+  REAL_LIBRETIME_URL="$API_FACE" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" REAL_LIBRETIME_UI_URL="$LIBRETIME_URL" \
+    "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_ui_real.py || status=1
+else
+  log "SKIPPED: the UI checks: the complete LibreTime (its web UI) is not running"
+fi
+
 # 3. The schedule check (librelog-verify check) on the real LibreTime: a clean published day and a
 #    broken one, the station fingerprinted before and after.
 log "schedule check: the real LibreTime $API_FACE"

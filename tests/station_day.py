@@ -47,6 +47,8 @@ class StationDay:
     tz: str
     files: dict[str, int] = field(default_factory=dict)
     log_id: int | None = None
+    count: int = ENTRIES  # entries of 3 minutes from midnight
+    own_at: int = OWN_FILE_AT
 
     @property
     def window(self) -> tuple[datetime, datetime]:
@@ -61,9 +63,9 @@ class StationDay:
 
     def entries(self) -> list[dict[str, Any]]:
         out = []
-        for i in range(ENTRIES):
+        for i in range(self.count):
             clock = (datetime.min + STEP * i).time()
-            media = self.files["own" if i == OWN_FILE_AT else "common"]
+            media = self.files["own" if i == self.own_at else "common"]
             out.append({"start": clock.isoformat(), "libretime_id": media, "hard_start": i == HARD_AT})
         return out
 
