@@ -9,9 +9,9 @@ it, and the rest of the scenario runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from ..capabilities import Capability
 from ..errors import HarnessError
@@ -38,6 +38,7 @@ SEED_VOICE = (
     "4. Voice Track Upload: Verify metadata is preserved",
 )
 SESSION, SNAPSHOTS = "ui.session", "ui.snapshots"
+T = TypeVar("T")
 
 
 async def _session(context: StepContext) -> UISession:
@@ -73,15 +74,20 @@ def _evidence(
     )
 
 
-async def _guarded(context: StepContext, read: Any) -> Any:
-    """A view read; a UI that failed keeps its picture in the step before the failure is raised."""
+async def _read(
+    context: StepContext, view_name: str, seed_rows: Sequence[str], read: Callable[[UISession], Awaitable[T]]
+) -> T:
+    """Log in if the scenario has not yet, then read a view. A UI that fails (the login included)
+    leaves its picture, the browser console and its evidence record in the step before it is raised."""
     try:
-        return await read
+        return await read(await _session(context))
     except UIError as exc:
         if exc.screenshot is not None:
-            context.rec.png("LibreTime UI: what the browser showed", exc.screenshot)
+            context.rec.png(f"LibreTime UI: {view_name}, as the browser showed it", exc.screenshot)
         if exc.console:
             context.rec.text("browser console", "\n".join(exc.console))
+        evidence = {"view": view_name, "url": "", "seed_rows": list(seed_rows), "differences": [str(exc)]}
+        context.rec.json("LibreTime UI evidence", evidence)
         raise
 
 
@@ -94,8 +100,12 @@ ITEM_HEADER = ["date", "start", "end", "duration", "title", "creator", "album", 
 
 async def _schedule_matches_log(context: StepContext) -> None:
     target, log_id = context.target, context.spec["log_id"]
-    session = await _session(context)
-    check = await _guarded(context, log_in_ui(session, target.librelog, target.libretime, log_id))
+    check = await _read(
+        context,
+        f"Scheduled Shows of log {log_id}'s day",
+        SEED_PUBLISH,
+        lambda session: log_in_ui(session, target.librelog, target.libretime, log_id),
+    )
     view, day = check.view, check.log["date"]
     _evidence(context, f"Scheduled Shows, {day}", view, SEED_PUBLISH, ITEM_HEADER, _item_rows(view), check.differences)
     context.rec.table(
@@ -111,9 +121,8 @@ async def _schedule_matches_log(context: StepContext) -> None:
 
 
 async def _snapshot(context: StepContext) -> None:
-    session = await _session(context)
     day = date.fromisoformat(str(context.spec["date"]))
-    view = await _guarded(context, read_day(session, day))
+    view = await _read(context, f"Scheduled Shows, {day}", (), lambda session: read_day(session, day))
     _evidence(context, f"Scheduled Shows, {day}", view, (), ITEM_HEADER, _item_rows(view), [])
     context.runner.resources.setdefault(SNAPSHOTS, {})[context.spec["save_as"]] = view
 
@@ -122,8 +131,9 @@ async def _diff(context: StepContext) -> None:
     before: ScheduleView | None = context.runner.resources.get(SNAPSHOTS, {}).get(context.spec["since"])
     if before is None:
         raise HarnessError(f"no UI snapshot named {context.spec['since']!r} was taken before this step")
-    session = await _session(context)
-    after = await _guarded(context, read_day(session, before.day))
+    after = await _read(
+        context, f"Scheduled Shows, {before.day}, after", SEED_HOUR, lambda session: read_day(session, before.day)
+    )
     hours = set(context.spec["changed_hours"])
     differences, changed = compare_outside(before.items, after.items, hours)
     if context.spec.get("must_change", False) and not changed:
@@ -145,9 +155,13 @@ async def _diff(context: StepContext) -> None:
 
 async def _voice_in_library(context: StepContext) -> None:
     target, voice_id = context.target, context.spec["voice_id"]
-    session = await _session(context)
-    check = await _guarded(
-        context, voice_in_ui(session, target.librelog, target.libretime, voice_id, context.spec.get("track_type"))
+    check = await _read(
+        context,
+        f"Tracks, searched for voice track {voice_id}",
+        SEED_VOICE,
+        lambda session: voice_in_ui(
+            session, target.librelog, target.libretime, voice_id, context.spec.get("track_type")
+        ),
     )
     header = ["id", *check.expected.keys(), "Length"]
     rows = [[r.get("id"), *(r.get(c, "") for c in header[1:])] for r in check.view.rows]
