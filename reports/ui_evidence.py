@@ -27,6 +27,7 @@ SEED_UI_ROWS = (
     "4. Voice Track Upload: Verify metadata is preserved",
 )
 EVIDENCE = "LibreTime UI evidence"
+FOLDER = "ui-evidence"  # beside the Markdown report
 PICTURE = "LibreTime UI: "
 
 
@@ -54,7 +55,7 @@ def _seen(run: Run) -> list[Seen]:
 
 def _file_name(seen: Seen, index: int) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", f"{seen.scenario.id}-{seen.record.get('view', '')}".lower()).strip("-")
-    return f"ui-evidence/{index:02d}-{slug[:80]}.png"
+    return f"{FOLDER}/{index:02d}-{slug[:80]}.png"
 
 
 def blocks(run: Run) -> list[Block]:

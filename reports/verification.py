@@ -6,6 +6,7 @@ One document model renders to Markdown and to a single-file HTML page.
 
 from __future__ import annotations
 
+import shutil
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -335,6 +336,7 @@ def _endpoint_summary(run: Run) -> list[Block]:
 def _save(blocks: list[Block], out: Path) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     md_path, html_path = out / "verification-report.md", out / "verification-report.html"
+    shutil.rmtree(out / ui_evidence.FOLDER, ignore_errors=True)  # a previous run's pictures are not this run's
     for block in blocks:
         if block.kind == "img" and block.image is not None:
             picture = out / block.items[0]
