@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .kinds.registry import names, scenario_schema, step_kind
-from .pack import NOT_SCENARIOS, PACK_FILE, Pack, merged, pack_at, pack_of
+from .pack import PACK_FILE, Pack, is_scenario_file, merged, pack_at, pack_of
 
 
 @dataclass(frozen=True)
@@ -215,4 +215,4 @@ def _pack_problems(root: Path) -> tuple[Problem, ...]:
 
 def discover(root: Path) -> list[Path]:
     """The scenario files under a folder (a pack's own pack.yaml and manifest are not scenarios)."""
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file() and p.name not in NOT_SCENARIOS)
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file() and is_scenario_file(p.name))

@@ -26,7 +26,16 @@ from .errors import ConfigError
 
 PACK_FILE = "pack.yaml"
 MANIFEST_FILE = "expected-outcomes.yaml"
-NOT_SCENARIOS = {PACK_FILE, MANIFEST_FILE}
+COVERAGE_FILE = "coverage.yaml"
+NOT_SCENARIOS = {PACK_FILE, MANIFEST_FILE, COVERAGE_FILE}
+
+
+def is_scenario_file(name: str) -> bool:
+    """A pack's own files (pack.yaml, its manifests ``expected-outcomes*.yaml``, coverage.yaml) are
+    not scenarios; every other YAML file is."""
+    return name not in NOT_SCENARIOS and not name.startswith("expected-outcomes")
+
+
 DEFAULT = "default"
 LISTS_UNITED = {"requires", "tags"}
 
@@ -38,6 +47,8 @@ class Pack:
     title: str = ""
     contract: str = "librelog-verify"  # or "foreign": not this project's LibreLog
     health: str = "/health"
+    openapi: str | None = None  # where the foreign LibreLog serves its OpenAPI document (coverage)
+    coverage: str | None = None  # the file naming operations left out of the pack, with reasons
     defaults: dict[str, Any] = field(default_factory=dict)
     setup: list[dict[str, Any]] = field(default_factory=list)
     teardown: list[dict[str, Any]] = field(default_factory=list)
@@ -80,7 +91,7 @@ def _read(path: Path) -> Pack:
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise ConfigError(f"{path}: a pack file is a mapping with at least a name")
     librelog = data.get("librelog") or {}
-    known = {"name", "title", "librelog", "defaults", "setup", "teardown", "expected", "flavors"}
+    known = {"name", "title", "librelog", "defaults", "setup", "teardown", "expected", "flavors", "coverage"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(known))})")
@@ -92,6 +103,8 @@ def _read(path: Path) -> Pack:
         title=data.get("title", ""),
         contract=librelog.get("contract", "librelog-verify"),
         health=librelog.get("health", "/health"),
+        openapi=librelog.get("openapi"),
+        coverage=data.get("coverage"),
         defaults=data.get("defaults") or {},
         setup=list(data.get("setup") or []),
         teardown=list(data.get("teardown") or []),

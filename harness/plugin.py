@@ -84,9 +84,9 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 def _is_scenario_file(file_path: Path, config: pytest.Config) -> bool:
     """YAML under a folder named ``scenarios`` or a given ``--scenario-dir``; other YAML is left alone."""
-    from .pack import NOT_SCENARIOS
+    from .pack import is_scenario_file
 
-    if file_path.suffix not in (".yaml", ".yml") or file_path.name in NOT_SCENARIOS:
+    if file_path.suffix not in (".yaml", ".yml") or not is_scenario_file(file_path.name):
         return False
     if "scenarios" in file_path.parts:
         return True
