@@ -62,6 +62,8 @@ class Facts:
     pack: str | None = None
     # The interposer LibreLog's LibreTime traffic goes through (its base URL), where there is one.
     interposer: str | None = None
+    # A foreign LibreLog's operations, from its OpenAPI document (a pack that names one).
+    librelog_operations: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def fresh_per_scenario(self) -> bool:

@@ -225,6 +225,24 @@ def _manifest(args: argparse.Namespace, pack: Pack | None) -> Manifest | None:
     return Manifest.read(Path(args.expect))
 
 
+def _write_api_coverage(
+    pack: Pack, listed: list[dict[str, str]], files: list[Path], outcomes: dict[str, str], results: Path
+) -> None:
+    """The pack's coverage of its LibreLog's operations, beside the results for the report."""
+    from .api_coverage import measure, read_left_out, to_json
+    from .loader import load
+
+    scenarios = []
+    for path in files:
+        data = load(path).data
+        scenarios.append((data["id"], [*pack.setup, *data.get("steps", []), *pack.teardown]))
+    left_out = read_left_out(pack.root / pack.coverage if pack.coverage else None)
+    ops = measure(listed, scenarios, outcomes, left_out)
+    (results / "api-coverage.json").write_text(json.dumps(to_json(ops, pack.name), indent=2))
+    called = sum(1 for op in ops if op.scenarios)
+    print(f"API coverage: {called} of {len(ops)} operation(s) of the {pack.name} pack's LibreLog called by a scenario")
+
+
 def _hold(manifest: Manifest, summary: Summary, results: Path, narrowed: bool) -> bool:
     """The run against the manifest: printed, written beside the results; True when it holds."""
     actual = summary.outcomes()
@@ -360,6 +378,8 @@ def _run(args: argparse.Namespace, chosen: _Chosen, results: Path, out: Path, pr
     if summary.executed == 0:
         raise NothingVerified(_nothing_ran(args, summary, len(files)))
     print(f"Allure results: {results}")
+    if prepared is not None and chosen.pack is not None and prepared.facts.librelog_operations:
+        _write_api_coverage(chosen.pack, prepared.facts.librelog_operations, files, summary.outcomes(), results)
     if manifest is not None:  # the manifest, not pytest's verdict, says whether the run is as expected
         verified = _hold(manifest, summary, results, narrowed=bool(args.k or args.m)) and station_unchanged
     else:

@@ -193,6 +193,26 @@ def _foreign_librelog(client: httpx.Client, facts: Facts, pack: Pack) -> None:
             f" {health.status_code}: {health.text[:160]!r}"
         )
     facts.notes.append(f"librelog_reset: the {pack.name} pack's LibreLog is not this project's (no test reset)")
+    if pack.openapi:
+        _foreign_operations(client, facts, pack)
+
+
+def _foreign_operations(client: httpx.Client, facts: Facts, pack: Pack) -> None:
+    """The operations a pack's LibreLog documents, for the pack's coverage of them."""
+    from .api_coverage import operations
+
+    assert pack.openapi
+    answer = client.get(pack.openapi)
+    try:
+        document = answer.json() if answer.status_code == 200 else None
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
+        facts.notes.append(
+            f"coverage: LibreLog answered GET {pack.openapi} with {answer.status_code}, not an OpenAPI document"
+        )
+        return
+    facts.librelog_operations = operations(document)
 
 
 def _ui(config: LiveConfig, facts: Facts) -> None:

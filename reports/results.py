@@ -49,6 +49,7 @@ class Run:
     preflight: dict[str, Any] | None = None  # what a live or compose target offered (harness preflight)
     safety: dict[str, Any] | None = None  # the station before and after a live run on a real LibreTime
     outcomes: dict[str, Any] | None = None  # the run against a pack's manifest of expected outcomes
+    api_coverage: dict[str, Any] | None = None  # a pack's coverage of its LibreLog's operations
 
     @property
     def duration_s(self) -> float:
@@ -130,7 +131,7 @@ def load_run(folder: Path) -> Run:
     starts = [s.start_ms for s in scenarios if s.start_ms]
     stops = [s.start_ms + int(s.duration_s * 1000) for s in scenarios if s.start_ms]
     scenarios.sort(key=lambda s: (s.feature, s.id))
-    names = ("librelog-verify-preflight.json", "station-safety.json", "expected-outcomes.json")
+    names = ("librelog-verify-preflight.json", "station-safety.json", "expected-outcomes.json", "api-coverage.json")
     extras = {name: _json_file(folder / name) for name in names}
     return Run(
         scenarios,
@@ -140,6 +141,7 @@ def load_run(folder: Path) -> Run:
         preflight=extras["librelog-verify-preflight.json"],
         safety=extras["station-safety.json"],
         outcomes=extras["expected-outcomes.json"],
+        api_coverage=extras["api-coverage.json"],
     )
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import evidence, plots, schedule_check, seed_claims, ui_evidence
+from . import api_coverage, evidence, plots, schedule_check, seed_claims, ui_evidence
 from .document import TITLE, Block, html, markdown
 from .results import Run, ScenarioResult, load_run
 
@@ -144,6 +144,7 @@ def document(run: Run, generated: datetime, schedule: dict[str, Any] | None = No
         *_live_blocks(run),
         *seed_claims.blocks(run),
         *ui_evidence.blocks(run),
+        *api_coverage.blocks(run),
         Block("h2", "Push Functionality Tests"),
     ]
     by_feature: dict[str, list[ScenarioResult]] = defaultdict(list)
