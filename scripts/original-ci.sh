@@ -49,7 +49,7 @@ fi
 
 # shellcheck source=scripts/ci-lib.sh
 . scripts/ci-lib.sh
-LT=$(free_port) LL=$(free_port)
+LT=$(free_port_for_original) LL=$(free_port)
 KEY=original-ci-stub-key
 "$LV" serve --libretime-port "$LT" --librelog-port "$LL" --api-key "$KEY" --db "$WORK/unused.sqlite3" \
   >"$WORK/serve.log" 2>&1 &
@@ -67,3 +67,27 @@ eval "$EXPORTS"
 export LIBRETIME_URL="http://127.0.0.1:$LT" LIBRETIME_API_KEY="$KEY" ORIGINAL_LIBRELOG_DATA="$OL_ROOT/data"
 log "running the original-librelog pack (its manifest must hold)"
 "$LV" run --pack original-librelog --target live --allow-commands --expect --out reports/out/original
+status=$?
+
+# The original's URL cleanup on its own: a stub on a fixed port ending in 2, which rstrip("/api/v2")
+# cuts; original-defect-06 must fail there, as expected-outcomes-url-strip.yaml lists.
+FIXED=18092
+if ! port_free "$FIXED"; then
+  log "SKIPPED: the original's URL cleanup on port $FIXED: the port is taken on this machine"
+  exit "$status"
+fi
+LL2=$(free_port)
+"$LV" serve --libretime-port "$FIXED" --librelog-port "$LL2" --api-key "$KEY" --db "$WORK/unused2.sqlite3" \
+  >"$WORK/serve2.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$FIXED/api/v2/version" "the LibreTime stub on $FIXED" || { tail -20 "$WORK/serve2.log"; exit 1; }
+"$TOOL" down >/dev/null 2>&1 || true
+log "restarting the original LibreLog against the stub at 127.0.0.1:$FIXED (a port ending in 2)"
+if ! EXPORTS=$(LIBRETIME_INTERNAL_URL="http://127.0.0.1:$FIXED" LIBRETIME_API_KEY="$KEY" "$TOOL" up 2>"$WORK/up2.log"); then
+  log "the original LibreLog did not come up:"; tail -20 "$WORK/up2.log"; exit 1
+fi
+eval "$EXPORTS"
+LIBRETIME_URL="http://127.0.0.1:$FIXED" "$LV" run --pack original-librelog --target live --allow-commands \
+  -k original-defect-06 --expect packs/original_librelog/expected-outcomes-url-strip.yaml --out reports/out/original-url-strip ||
+  status=1
+exit "$status"
