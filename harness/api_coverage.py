@@ -91,7 +91,7 @@ def _expect_of(step: dict[str, Any]) -> dict[str, Any] | None:
     return expect if isinstance(expect, dict) else None
 
 
-def _literal(template: str) -> int:
+def literal_segments(template: str) -> int:
     return sum(1 for segment in _segments(template) if not segment.startswith("{"))
 
 
@@ -144,8 +144,8 @@ def measure(
             found = [op for op in ops if op.method == call.method and matches(op.path, call.path)]
             # /logs/{id} and a stray /{revision_id} both match /logs/7 as templates go: the most
             # literal template is the operation called.
-            best = max((_literal(op.path) for op in found), default=0)
-            for op in (op for op in found if _literal(op.path) == best):
+            best = max((literal_segments(op.path) for op in found), default=0)
+            for op in (op for op in found if literal_segments(op.path) == best):
                 before = op.scenarios.get(scenario_id)
                 if before is None or LEVELS.index(call.level) < LEVELS.index(before):
                     op.scenarios[scenario_id] = call.level

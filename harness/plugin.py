@@ -218,6 +218,14 @@ class ScenarioItem(pytest.Item):
         """The fixtures, the pack's setup, the scenario's steps, then the pack's teardown."""
         pack = self.scenario.pack
         try:
+            await self._steps_of(runner, teardown)
+        finally:
+            if pack is not None and pack.foreign and runner.target.control is not None:
+                await _record_libretime_calls(runner)
+
+    async def _steps_of(self, runner: Runner, teardown: list[dict[str, Any]]) -> None:
+        pack = self.scenario.pack
+        try:
             fixtures = self.scenario.data.get("fixtures")
             if fixtures:
                 await runner.run([{"name": "Seed the scenario's fixtures in LibreTime", "libretime.seed": fixtures}])
@@ -244,6 +252,26 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"scenario {self.scenario.id}: {self.scenario.title}"
+
+
+async def _record_libretime_calls(runner: Runner) -> None:
+    """Every request a pack's LibreLog made to LibreTime during the scenario, kept with its
+    results: the report says which of them stock LibreTime answers."""
+    from .errors import HarnessError
+
+    try:
+        journal = await runner.target.control.journal()
+    except HarnessError as exc:  # the record is said to be missing; the scenario's own verdict stands
+        runner.rec.text("LibreTime calls", f"the journal could not be read: {exc}")
+        return
+    from .compatibility import operation
+
+    calls = []
+    for request in journal["requests"]:
+        template, stock = operation(request["method"], request["path"])
+        calls.append({"method": request["method"], "path": template, "status": request.get("status"), "stock": stock})
+    with runner.rec.step(f"What LibreLog asked of LibreTime: {len(calls)} request(s)"):
+        runner.rec.json("LibreTime calls", calls)
 
 
 FACTS_KEY = pytest.StashKey["Facts"]()
