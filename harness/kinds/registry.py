@@ -129,9 +129,33 @@ def _adapted(kind: StepKind) -> StepKind:
 
 
 def _builtin() -> list[StepKind]:
-    from . import commands, containers, faults, journal, libretime_checks, requests, seeding, stub_control, ui, values
+    from . import (
+        commands,
+        containers,
+        faults,
+        journal,
+        libretime_checks,
+        openapi_fuzz,
+        requests,
+        seeding,
+        stub_control,
+        ui,
+        values,
+    )
 
-    families = (requests, libretime_checks, seeding, values, faults, journal, stub_control, containers, commands, ui)
+    families = (
+        requests,
+        libretime_checks,
+        seeding,
+        values,
+        faults,
+        journal,
+        stub_control,
+        containers,
+        commands,
+        ui,
+        openapi_fuzz,
+    )
     return [kind for family in families for kind in family.KINDS]
 
 
