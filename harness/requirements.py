@@ -3,8 +3,8 @@
 Fixtures are seeded into LibreTime (``seed``); a flavour item needs its flavour; other settings
 that differ from the deployment's need LibreLog's test reset; each step kind names what it needs
 (faults, the journal, playout, the stub's own controls, containers), except that a step of a
-skippable kind (the web UI's) is skipped alone where its capability is missing; a step's own ``faults``
-need faults. The legacy ``targets`` list still reads: ``[compose]`` means containers, ``[stub]``
+skippable kind (the web UI's) is skipped alone where its capability is missing; a step's own
+``faults`` need faults. The legacy ``targets`` list still reads: ``[compose]`` means containers, ``[stub]``
 the stub.
 """
 
