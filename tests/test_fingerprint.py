@@ -46,3 +46,14 @@ def test_a_track_type_left_behind_is_a_change() -> None:
     assert differences(printed(), printed(libraries=[vot]), created_files=set()) == [
         'libraries 3 was added: {"id": 3, "code": "VOT", "name": "Voice Track"}'
     ]
+
+
+def test_the_analyzer_finishing_an_import_it_had_is_no_change_but_a_finished_file_changing_is() -> None:
+    pending = {"id": 5, "name": "upload.mp3", "hidden": True, "import_status": 1}
+    failed = {**pending, "import_status": 2}
+    done = {**pending, "import_status": 0, "hidden": False, "length": "00:03:00"}
+    assert differences(printed(files=[pending]), printed(files=[failed]), created_files=set()) == []
+    assert differences(printed(files=[pending]), printed(files=[done]), created_files=set()) == []
+    assert differences(printed(files=[done]), printed(files=[{**done, "hidden": True}]), created_files=set()) == [
+        "files 5 changed (hidden: False → True)"
+    ]
