@@ -12,15 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.ui.browser import FLAGS as BROWSER_FLAGS
+
 FLAGS = [
     "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *BROWSER_FLAGS,  # the harness's own: no background traffic to a closed network
     "--host-resolver-rules=MAP * ~NOTFOUND",  # nothing outside could answer anyway
 ]
 

@@ -179,32 +179,32 @@ def _day_schema(extra: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 ANY_ID = {"type": ["integer", "string"]}
+
+
+def _ui_kind(name: str, run: Any, schema: dict[str, Any], **more: Any) -> StepKind:
+    """A UI step kind: it needs ``ui``, and without it is skipped alone, not its scenario."""
+    return StepKind(name, "ui", run, schema, needs=Capability.UI, skippable=True, **more)
+
+
 KINDS = [
-    StepKind(
+    _ui_kind(
         "ui.schedule_matches_log",
-        "ui",
         _schedule_matches_log,
         _day_schema({"log_id": ANY_ID}, ["log_id"]),
         description="LibreTime's UI shows the log's day exactly: each entry at its station time, with its title,"
         " creator and length, and nothing else",
-        needs=Capability.UI,
         effect=True,
-        skippable=True,
         title=lambda spec: f"LibreTime's UI shows log {spec['log_id']}'s day as LibreLog holds it",
     ),
-    StepKind(
+    _ui_kind(
         "ui.snapshot",
-        "ui",
         _snapshot,
         _day_schema({"date": {"type": "string"}, "save_as": {"type": "string"}}, ["date", "save_as"]),
         description="What LibreTime's UI shows for a day, kept for ui.schedule_diff",
-        needs=Capability.UI,
-        skippable=True,
         title=lambda spec: f"LibreTime's UI: the Scheduled Shows of {spec['date']}, kept as {spec['save_as']!r}",
     ),
-    StepKind(
+    _ui_kind(
         "ui.schedule_diff",
-        "ui",
         _diff,
         _day_schema(
             {
@@ -215,21 +215,16 @@ KINDS = [
             ["since", "changed_hours"],
         ),
         description="LibreTime's UI shows the day as the snapshot did, except in the changed hours",
-        needs=Capability.UI,
         effect=True,
-        skippable=True,
         title=lambda spec: f"LibreTime's UI reads as before outside hour(s) {spec['changed_hours']}",
     ),
-    StepKind(
+    _ui_kind(
         "ui.voice_in_library",
-        "ui",
         _voice_in_library,
         _day_schema({"voice_id": ANY_ID, "track_type": {"type": "string"}}, ["voice_id"]),
         description="LibreTime's Tracks library lists the voice track with LibreLog's title, creator, genre,"
         " description and its length",
-        needs=Capability.UI,
         effect=True,
-        skippable=True,
         title=lambda spec: f"LibreTime's Tracks library shows voice track {spec['voice_id']} as LibreLog holds it",
     ),
 ]
