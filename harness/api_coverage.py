@@ -10,6 +10,11 @@ and teardown), and their outcomes from the run. A call is:
 - ``answer``: only what the call answered (its JSON, JMESPath, schema) is checked;
 - ``status``: only its status code is.
 
+Generated phases (``librelog.fuzz``, ``librelog.crud``) decide their calls from the document at run
+time, so they record what they exercised (an "operations exercised" attachment, each operation with
+its level) and what they could not (``not_walked`` in their findings, with the reason); the run's
+results carry both here.
+
 Operations no scenario calls are listed, with the reason the pack's coverage file gives for them
 (``coverage.yaml``: ``left_out`` maps a path prefix, or ``METHOD /path``, to a reason).
 """
@@ -17,12 +22,14 @@ Operations no scenario calls are listed, with the reason the pack's coverage fil
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .kinds.openapi_fuzz import EXERCISED
 from .kinds.registry import get, step_kind
 from .loader import iter_steps
 
@@ -46,6 +53,7 @@ class Operation:
     scenarios: dict[str, str] = field(default_factory=dict)  # scenario id -> the strongest level
     outcomes: dict[str, str] = field(default_factory=dict)  # scenario id -> passed/failed/...
     left_out: str | None = None
+    same_as: str | None = None  # the operation whose handler this one is, mounted again elsewhere
 
     @property
     def key(self) -> str:
@@ -130,15 +138,54 @@ def calls(steps: list[dict[str, Any]]) -> list[Call]:
     return out
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What a run's generated phases recorded: (scenario id, exact operation, level) calls and the
+    reasons they gave for operations they could not reach."""
+
+    calls: list[tuple[str, Call]] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # "METHOD /path" -> why not called
+
+
+def recorded(steps: Iterable[tuple[str, dict[str, Any]]]) -> Recorded:
+    """The records of a run's steps, given as (scenario id, the step's attachments by name)."""
+    out = Recorded()
+    for scenario_id, attachments in steps:
+        for entry in attachments.get(EXERCISED) or []:
+            out.calls.append((scenario_id, Call(entry["method"], entry["path"], entry["level"])))
+        for value in attachments.values():
+            if isinstance(value, dict):
+                for entry in value.get("not_walked") or []:
+                    out.reasons.setdefault(f"{entry['method']} {entry['path']}", f"not walked: {entry['reason']}")
+    return out
+
+
+def _credit(op: Operation, scenario_id: str, level: str, outcomes: dict[str, str]) -> None:
+    before = op.scenarios.get(scenario_id)
+    if before is None or LEVELS.index(level) < LEVELS.index(before):
+        op.scenarios[scenario_id] = level
+    if scenario_id in outcomes:
+        op.outcomes[scenario_id] = outcomes[scenario_id]
+
+
 def measure(
     listed: list[dict[str, str]],
     scenarios: list[tuple[str, list[dict[str, Any]]]],
     outcomes: dict[str, str],
     left_out: dict[str, str],
+    run: Recorded | None = None,
+    same_handler: dict[str, str] | None = None,
 ) -> list[Operation]:
     """Each listed operation with the scenarios calling it (``scenarios``: id and every step it
-    runs, the pack's setup and teardown included) and, when none does, why it is left out."""
+    runs, the pack's setup and teardown included; ``run``: what generated phases recorded) and,
+    when none does, why it is left out. ``same_handler`` maps a path prefix to the prefix its
+    router is also mounted at: an operation no scenario calls takes its twin's calls, marked so."""
+    run = run or Recorded()
     ops = [Operation(o["method"], o["path"], o.get("summary", "")) for o in listed]
+    by_key = {op.key: op for op in ops}
+    for scenario_id, call in run.calls:
+        if f"{call.method} {call.path}" in by_key:
+            _credit(by_key[f"{call.method} {call.path}"], scenario_id, call.level, outcomes)
     for scenario_id, steps in scenarios:
         for call in calls(steps):
             found = [op for op in ops if op.method == call.method and matches(op.path, call.path)]
@@ -146,15 +193,22 @@ def measure(
             # literal template is the operation called.
             best = max((literal_segments(op.path) for op in found), default=0)
             for op in (op for op in found if literal_segments(op.path) == best):
-                before = op.scenarios.get(scenario_id)
-                if before is None or LEVELS.index(call.level) < LEVELS.index(before):
-                    op.scenarios[scenario_id] = call.level
-                if scenario_id in outcomes:
-                    op.outcomes[scenario_id] = outcomes[scenario_id]
+                _credit(op, scenario_id, call.level, outcomes)
+    for op in ops:
+        twin = by_key.get(f"{op.method} {_twin(op.path, same_handler or {})}")
+        if not op.scenarios and twin is not None and twin is not op and twin.scenarios:
+            op.scenarios, op.outcomes, op.same_as = dict(twin.scenarios), dict(twin.outcomes), twin.key
     for op in ops:
         if not op.scenarios:
-            op.left_out = _reason(op, left_out)
+            op.left_out = run.reasons.get(op.key) or _reason(op, left_out)
     return ops
+
+
+def _twin(path: str, same_handler: dict[str, str]) -> str:
+    for prefix, other in same_handler.items():
+        if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+            return other.rstrip("/") + path[len(prefix.rstrip("/")) :]
+    return path
 
 
 def _reason(op: Operation, left_out: dict[str, str]) -> str | None:
@@ -165,11 +219,13 @@ def _reason(op: Operation, left_out: dict[str, str]) -> str | None:
     return left_out[max(prefixes, key=len)] if prefixes else None
 
 
-def read_left_out(path: Path | None) -> dict[str, str]:
+def read_coverage(path: Path | None) -> tuple[dict[str, str], dict[str, str]]:
+    """A pack's coverage file: its ``left_out`` reasons and its ``same_handler`` prefixes."""
     if path is None or not path.is_file():
-        return {}
+        return {}, {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in (data.get("left_out") or {}).items()}
+    left_out = {str(k): str(v) for k, v in (data.get("left_out") or {}).items()}
+    return left_out, {str(k): str(v) for k, v in (data.get("same_handler") or {}).items()}
 
 
 def to_json(ops: list[Operation], source: str) -> dict[str, Any]:

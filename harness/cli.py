@@ -229,15 +229,18 @@ def _write_api_coverage(
     pack: Pack, listed: list[dict[str, str]], files: list[Path], outcomes: dict[str, str], results: Path
 ) -> None:
     """The pack's coverage of its LibreLog's operations, beside the results for the report."""
-    from .api_coverage import measure, read_left_out, to_json
+    from reports.results import load_run
+
+    from .api_coverage import measure, read_coverage, recorded, to_json
     from .loader import load
 
     scenarios = []
     for path in files:
         data = load(path).data
         scenarios.append((data["id"], [*pack.setup, *data.get("steps", []), *pack.teardown]))
-    left_out = read_left_out(pack.root / pack.coverage if pack.coverage else None)
-    ops = measure(listed, scenarios, outcomes, left_out)
+    left_out, same_handler = read_coverage(pack.root / pack.coverage if pack.coverage else None)
+    run = recorded((s.id, step.attachments) for s in load_run(results).scenarios for step in s.steps)
+    ops = measure(listed, scenarios, outcomes, left_out, run, same_handler)
     (results / "api-coverage.json").write_text(json.dumps(to_json(ops, pack.name), indent=2))
     called = sum(1 for op in ops if op.scenarios)
     print(f"API coverage: {called} of {len(ops)} operation(s) of the {pack.name} pack's LibreLog called by a scenario")

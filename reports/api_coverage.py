@@ -37,12 +37,20 @@ def _summary(
     unreasoned: int,
 ) -> str:
     written = sum(op["write"] for op in called)
+    effect_writes = sum(op["write"] for op in by_level["effect"])
+    twins = sum(1 for op in called if op.get("same_as"))
     return (
         f"The {source} pack's scenarios against the {len(ops)} operations LibreLog's own OpenAPI document lists:"
         f" **{len(called)} called** ({written} of its {len(writes)} writes), **{len(by_level['effect'])} with an"
-        " effect checked** (LibreTime, the journal, its database or a read back),"
+        f" effect checked** ({effect_writes} of the writes; LibreTime, the journal, its database or a read back),"
         f" {len(by_level['answer'])} with their answer checked, {len(by_level['status'])} with their status only;"
         f" {reasoned} left out with a reason, {unreasoned} not yet looked at."
+        + (
+            f" {twins} of the called are the same handler as another operation, its router mounted twice"
+            " (the pack's coverage file names the mounts): they count the calls of their twin."
+            if twins
+            else ""
+        )
     )
 
 
@@ -86,7 +94,8 @@ def blocks(run: Run) -> list[Block]:
             rows=[
                 [
                     f"`{op['method']} {op['path']}`",
-                    LEVEL_TEXT.get(op["level"], op["level"]),
+                    LEVEL_TEXT.get(op["level"], op["level"])
+                    + (f" (same handler as `{op['same_as']}`)" if op.get("same_as") else ""),
                     ", ".join(
                         f"{ICON.get(op['outcomes'].get(s, ''), '')} `{s}`".strip() for s in sorted(op["scenarios"])
                     ),

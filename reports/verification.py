@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import api_coverage, compatibility, evidence, fuzz_findings, plots, schedule_check, seed_claims, ui_evidence
+from . import api_coverage, compatibility, evidence, generated_findings, plots, schedule_check, seed_claims, ui_evidence
 from .document import TITLE, Block, html, markdown
 from .results import Run, ScenarioResult, load_run
 
@@ -145,7 +145,7 @@ def document(run: Run, generated: datetime, schedule: dict[str, Any] | None = No
         *seed_claims.blocks(run),
         *ui_evidence.blocks(run),
         *api_coverage.blocks(run),
-        *fuzz_findings.blocks(run),
+        *generated_findings.blocks(run),
         *compatibility.blocks(run),
         Block("h2", "Push Functionality Tests"),
     ]

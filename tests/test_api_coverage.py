@@ -74,3 +74,20 @@ def test_measure_keeps_the_strongest_check_and_the_reason_for_what_is_left_out()
     assert ops["POST /invoices/"].left_out == "sales and billing: nothing reaches LibreTime"
     assert ops["GET /health"].left_out == "read by the preflight"
     assert ops["DELETE /logs/{log_id}"].left_out is None and ops["DELETE /logs/{log_id}"].level is None
+
+
+def test_a_router_mounted_twice_counts_its_twins_calls_and_says_so() -> None:
+    listed = [
+        {"method": "DELETE", "path": "/logs/{log_id}"},
+        {"method": "DELETE", "path": "/api/logs/{log_id}"},
+        {"method": "DELETE", "path": "/api/other/{x}"},
+    ]
+    scenario = [{"request": {"service": "librelog", "method": "DELETE", "path": "/logs/{{ log_id }}"}}]
+    ops = {
+        op.key: op
+        for op in measure(listed, [("s", scenario)], {"s": "passed"}, {}, same_handler={"/api/logs": "/logs"})
+    }
+    twin = ops["DELETE /api/logs/{log_id}"]
+    assert (twin.same_as, twin.scenarios, twin.outcomes) == ("DELETE /logs/{log_id}", {"s": "status"}, {"s": "passed"})
+    assert ops["DELETE /logs/{log_id}"].same_as is None
+    assert ops["DELETE /api/other/{x}"].scenarios == {}  # not named a twin: not credited

@@ -217,6 +217,11 @@ def test_a_manifest_compares_outcome_by_outcome() -> None:
 # --- the shipped original-librelog pack, offline ----------------------------------------------------
 
 
+# The original pack's scenario families: its defects, extras, the seed's plan, the generated
+# phases (fuzz, the resource walk) and its log editing.
+PREFIXES = ("original-defect-", "original-extra-", "original-seed-", "original-fuzz-", "original-crud", "original-log-")
+
+
 def test_the_original_pack_is_valid_and_its_manifest_lists_exactly_its_scenarios() -> None:
     pack = pack_at(ORIGINAL)
     assert pack is not None and pack.foreign and pack.manifest is not None
@@ -231,7 +236,7 @@ def test_the_original_pack_is_valid_and_its_manifest_lists_exactly_its_scenarios
     url_strip = Manifest.read(ORIGINAL / "expected-outcomes-url-strip.yaml")
     assert {k: v.outcome for k, v in url_strip.outcomes.items()} == {"original-defect-06": "failed"}
     for s in scenarios:
-        assert s.id.startswith(("original-defect-", "original-extra-", "original-seed-", "original-fuzz-")), s.id
+        assert s.id.startswith(PREFIXES), s.id
         assert "commands" in s.data["requires"] and s.data["services"]["librelog"]["headers"]["Host"]
     assert {c for s in scenarios for c in s.data.get("seed_claims", [])} == {row for row, _ in SEED_SUMMARY}
     assert {n for s in scenarios for n in s.data.get("seed_plan", [])} == set(range(1, 9))

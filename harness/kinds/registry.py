@@ -136,6 +136,7 @@ def _builtin() -> list[StepKind]:
         faults,
         journal,
         libretime_checks,
+        openapi_crud,
         openapi_fuzz,
         requests,
         seeding,
@@ -156,6 +157,7 @@ def _builtin() -> list[StepKind]:
         commands,
         ui,
         openapi_fuzz,
+        openapi_crud,
     )
     return [kind for family in families for kind in family.KINDS]
 

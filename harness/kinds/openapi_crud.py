@@ -1,0 +1,581 @@
+"""``librelog.crud``: every resource of a LibreLog's own OpenAPI document created, read back,
+changed, read back, deleted and looked for again, through the scenario's LibreLog client.
+
+A resource is a collection path with a POST (``/advertisers/``) and an item path below it
+(``/advertisers/{advertiser_id}``). Its body is built from the document: the schema's own
+``example`` where it gives one, else a marked value of each required field's type; a field naming
+another resource (``advertiser_id``, ``clock_template_id``) gets one created first the same way.
+What each write did is checked by reading it back, so an answer of 200 counts for nothing alone:
+
+- create: the item reads back with every field sent (and the collection lists it);
+- update: a changed text field reads back changed;
+- delete: the item no longer reads (404), or reads back deactivated.
+
+Every departure is a finding (attached as "crud findings", the shape the fuzz phase uses) and the
+step fails naming them. What the walk created and could not delete is named too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import httpx
+
+from ..checks.common import read_json
+from ..expect import ExpectationFailed
+from .openapi_fuzz import EXERCISED
+from .registry import StepContext, StepKind
+
+# Fields a document's example would make collide with the row the last walk left or a station has.
+UNIQUE = ("name", "title", "username", "call_letters", "invoice_number", "email")
+RECORD = "crud findings"
+PARAM = re.compile(r"^\{([^}]+)\}$")
+# Flags a soft delete leaves readable: the item reads back, but as gone.
+GONE = {"active": False, "is_active": False, "deleted": True, "is_deleted": True}
+
+
+@dataclass
+class Finding:
+    method: str
+    path: str  # the operation's template
+    called: str
+    status: int
+    kind: str
+    detail: str
+
+
+@dataclass
+class Resource:
+    collection: str  # the POST path, as the document writes it
+    item: str  # the item path template
+    param: str  # the item path's parameter
+    methods: set[str]  # the item path's methods
+
+    @property
+    def name(self) -> str:
+        """The collection's last segment (``clocks``), the same under every mount of its router."""
+        return self.collection.rstrip("/").rsplit("/", 1)[-1]
+
+    def at(self, ident: str) -> str:
+        return self.item.replace("{" + self.param + "}", ident)
+
+
+def resources(document: dict[str, Any], exclude: Sequence[str] = ()) -> list[Resource]:
+    """Collections with a POST and an item path of one parameter right below them."""
+    paths = document.get("paths") or {}
+    found = []
+    for collection, item in sorted(paths.items()):
+        if "post" not in item or any(collection.startswith(p) for p in exclude):
+            continue
+        base = collection.rstrip("/") + "/"
+        below = [p for p in paths if p.startswith(base) and PARAM.match(p[len(base) :]) and "{" not in collection]
+        if len(below) != 1:
+            continue
+        param = PARAM.match(below[0][len(base) :]).group(1)  # type: ignore[union-attr]
+        found.append(Resource(collection, below[0], param, {m.upper() for m in paths[below[0]]}))
+    return found
+
+
+class Schemas:
+    """The document's component schemas, ``$ref`` and ``anyOf: [X, null]`` seen through."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.components = (document.get("components") or {}).get("schemas") or {}
+
+    def resolve(self, schema: dict[str, Any] | None) -> dict[str, Any]:
+        schema = schema or {}
+        while "$ref" in schema:
+            schema = self.components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        options = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+        if options and "type" not in schema:
+            return self.resolve(options[0])
+        return schema
+
+    def body(self, operation: dict[str, Any]) -> dict[str, Any] | None:
+        content = ((operation.get("requestBody") or {}).get("content")) or {}
+        if "application/json" not in content:
+            return None
+        return self.resolve(content["application/json"].get("schema"))
+
+
+def _later(name: str) -> bool:
+    """A field that closes a span (``end_date``, ``due_date``): it gets a later value."""
+    return any(word in ("end", "due", "until", "expires") for word in name.split("_"))
+
+
+def _value(name: str, schema: dict[str, Any], unique: str) -> Any:
+    """A marked value of a field's type (a date today, a week on for an end; an enum's first
+    member; text short enough for the narrow columns such fields get)."""
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind, form = schema.get("type"), schema.get("format", "")
+    today = dt.date.today() + dt.timedelta(days=7 if _later(name) else 0)
+    if kind == "integer":
+        return max(int(schema.get("minimum", 1)), 1)
+    if kind == "number":
+        return float(max(schema.get("minimum", 1), 1))
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        return []
+    if kind == "object":
+        return {}
+    if form == "date":
+        return today.isoformat()
+    if form == "date-time":
+        return dt.datetime.combine(today, dt.time(12)).isoformat()
+    if form == "time":
+        return "13:00:00" if _later(name) else "12:00:00"
+    if form == "email":
+        return f"librelog-verify-{unique}@example.org"
+    if form in ("uri", "url"):
+        return f"http://127.0.0.1:9/librelog-verify/{unique}"
+    text = f"lv{unique}"  # "lv" and the walk's token: ours, unique, and short
+    limit = schema.get("maxLength")
+    return text[:limit] if limit else text
+
+
+def _moment(text: str) -> dt.datetime | dt.time | None:
+    """An ISO date, date-time or time; a date reads as its midnight, a naive time as UTC."""
+    for parse in (dt.datetime.fromisoformat, dt.time.fromisoformat):
+        try:
+            value = parse(text.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+    return None
+
+
+def values_equal(sent: Any, read: Any) -> bool:
+    """What was sent against what reads back, as a JSON API may write it again: numbers as
+    decimals or strings, a date as its midnight, a time with its seconds."""
+    if isinstance(sent, bool) or isinstance(read, bool):  # True == 1 in Python, not in JSON
+        return sent is read
+    if sent == read:
+        return True
+    if sent is None or read is None:
+        return False
+    if isinstance(sent, (int, float, str)) and isinstance(read, (int, float, str)):
+        try:
+            return Decimal(str(sent)) == Decimal(str(read))
+        except InvalidOperation:
+            pass
+        if isinstance(sent, str) and isinstance(read, str):
+            a, b = _moment(sent), _moment(read)
+            return a is not None and a == b
+    return False
+
+
+@dataclass
+class Walk:
+    """One walk over a document's resources with one client; findings and what was called."""
+
+    client: httpx.AsyncClient
+    document: dict[str, Any]
+    exclude: list[str]
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # resource name -> fields to send
+    findings: list[Finding] = field(default_factory=list)
+    exercised: dict[tuple[str, str], str] = field(default_factory=dict)  # (method, template) -> level
+    created: list[tuple[Resource, str]] = field(default_factory=list)  # for the clean-up, in order
+    ids: dict[str, str] = field(default_factory=dict)  # resource collection -> an id made for others
+    blocked: dict[str, str] = field(default_factory=dict)  # collection -> why it was not walked
+    counter: int = 0
+    token: str = field(default_factory=lambda: secrets.token_hex(3))
+
+    def __post_init__(self) -> None:
+        self.schemas = Schemas(self.document)
+        self.all = resources(self.document, self.exclude)
+
+    def _find(
+        self, method: str, template: str, called: str, response: httpx.Response | None, kind: str, detail: str
+    ) -> None:
+        status = response.status_code if response is not None else 0
+        self.findings.append(Finding(method, template, called, status, kind, detail[:300]))
+
+    def _owner(self, name: str) -> Resource | None:
+        """The resource a field such as ``clock_template_id`` names: by item parameter, then by
+        collection name, trying the name without its leading words."""
+        if not name.endswith("_id"):
+            return None
+        words = name[:-3].split("_")
+        mounts = sorted(self.all, key=lambda r: r.collection.startswith("/api/"))  # the plain mount first
+        for start in range(len(words)):
+            stem = "_".join(words[start:])
+            for r in mounts:
+                last = r.collection.strip("/").rsplit("/", 1)[-1]
+                if r.param == f"{stem}_id" or last in (stem.replace("_", "-") + "s", stem.replace("_", "-")):
+                    return r
+        return None
+
+    async def body(self, r: Resource, depth: int = 0) -> dict[str, Any] | None:
+        schema = self.schemas.body(self.document["paths"][r.collection]["post"])
+        if schema is None:
+            return None
+        self.counter += 1
+        unique = f"{self.token}{self.counter}"
+        example = schema.get("example") if isinstance(schema.get("example"), dict) else {}
+        out: dict[str, Any] = {}
+        properties = schema.get("properties") or {}
+        for name in [*schema.get("required", []), *example]:
+            if name in out or name not in properties:
+                continue
+            prop = self.schemas.resolve(properties[name])
+            owner = self._owner(name) if name.endswith("_id") else None
+            if owner is not None and owner is not r and name in schema.get("required", []):
+                ident = await self.ensure(owner, depth + 1) if depth < 4 else None
+                if ident is None:
+                    why = self.blocked.get(owner.collection, "too deep a chain of resources")
+                    self.blocked[r.collection] = f"needs {name}, and {owner.collection} could not be created ({why})"
+                    return None
+                out[name] = ident
+            elif name in example and name not in UNIQUE:
+                out[name] = example[name]
+            else:
+                out[name] = _value(name, prop, unique)
+        return out | self.bodies.get(r.name, {})
+
+    async def ensure(self, r: Resource, depth: int) -> str | None:
+        """An id of ``r`` for another resource's field: one made earlier, else one created."""
+        if r.collection in self.ids:
+            return self.ids[r.collection]
+        body = await self.body(r, depth)
+        if body is None:
+            return None
+        response = await self.client.post(r.collection, json=body)
+        if response.status_code >= 300:
+            self.blocked.setdefault(r.collection, f"POST answered {response.status_code}: {response.text[:120]}")
+            return None
+        ident = _ident(response)
+        if ident is not None:
+            self.ids[r.collection] = ident
+            self.created.append((r, ident))
+        return ident
+
+    def _called(self, method: str, template: str, level: str) -> None:
+        self.exercised[(method, template)] = level
+
+    async def resource(self, r: Resource) -> None:
+        body = await self.body(r)
+        if body is None:
+            self.blocked.setdefault(r.collection, "its create takes no JSON body (an upload): not walked")
+            return
+        response = await self.client.post(r.collection, json=body)
+        self._called("POST", r.collection, "effect")
+        if response.status_code >= 300:
+            kind = "server error" if response.status_code >= 500 else "create refused the document's own body"
+            self.blocked[r.collection] = f"its create answered {response.status_code}: {response.text[:120]}"
+            return self._find("POST", r.collection, r.collection, response, kind, response.text)
+        ident = _ident(response)
+        if ident is None:
+            self.blocked[r.collection] = "its create answered no id"
+            return self._find("POST", r.collection, r.collection, response, "created without an id", response.text)
+        self.created.append((r, ident))
+        read = await self._read(r, ident, first=True)
+        if read is not None:
+            self._compare("POST", r.collection, r.collection, body, read, "create not read back")
+        for method in ("PUT", "PATCH"):
+            if method in r.methods and read is not None:
+                read = await self._update(r, method, ident, read) or read
+        for method, path in self._actions(r):
+            await self._action(r, method, path, ident)
+        if "DELETE" in r.methods:
+            await self._delete(r, ident)
+
+    def _has_list(self, r: Resource) -> bool:
+        return "get" in self.document["paths"][r.collection]
+
+    async def _listed(self, r: Resource, ident: str) -> tuple[httpx.Response, dict[str, Any] | None]:
+        """The collection's answer and the item with ``ident`` in it (None: not there)."""
+        self._called("GET", r.collection, "effect")
+        response = await self.client.get(r.collection)
+        return response, _find_item(_json(response), ident)
+
+    async def _read(self, r: Resource, ident: str, first: bool = False) -> dict[str, Any] | None:
+        """The item as LibreLog gives it back: its own path, else its entry in the collection. On
+        the first read, an item that does not read back, or is not listed, is a finding."""
+        item = r.at(ident)
+        read = None
+        if "GET" in r.methods:
+            self._called("GET", r.item, "effect")
+            response = await self.client.get(item)
+            read = _json(response) if response.status_code == 200 and isinstance(_json(response), dict) else None
+            if read is None and first:
+                self._find("GET", r.item, item, response, "created item not readable", response.text)
+        if self._has_list(r) and (first or read is None):
+            listed, entry = await self._listed(r, ident)
+            if first and listed.status_code != 200:
+                self._find("GET", r.collection, r.collection, listed, "list not readable", listed.text)
+            elif first and entry is None:
+                self._find(
+                    "GET", r.collection, r.collection, listed, "created item not listed", f"{ident} is not in the list"
+                )
+            read = read if read is not None else entry
+        return read
+
+    def _compare(
+        self, method: str, template: str, called: str, sent: dict[str, Any], read: dict[str, Any], kind: str
+    ) -> bool:
+        differ = [
+            f"{name}: sent {value!r}, reads {read[name]!r}"
+            for name, value in sent.items()
+            if name in read and not values_equal(value, read[name])
+        ]
+        if differ:
+            self._find(method, template, called, None, kind, "; ".join(differ))
+        return not differ
+
+    async def _update(self, r: Resource, method: str, ident: str, current: dict[str, Any]) -> dict[str, Any] | None:
+        """A text field the item has, changed, and read back changed."""
+        schema = self.schemas.body(self.document["paths"][r.item][method.lower()]) or {}
+        texts = [
+            n
+            for n, p in (schema.get("properties") or {}).items()
+            if _plain_text(self.schemas.resolve(p)) and n in current and isinstance(current[n], (str, type(None)))
+        ]
+        if not texts:
+            return None
+        name = next((n for n in ("name", "title", "notes", "description") if n in texts), texts[0])
+        self.counter += 1
+        change = {name: f"lv{self.token}c{self.counter}"}
+        self._called(method, r.item, "effect")
+        response = await self.client.request(method, r.at(ident), json=change)
+        if response.status_code >= 300:
+            kind = "server error" if response.status_code >= 500 else "update refused"
+            self._find(method, r.item, r.at(ident), response, kind, response.text)
+            return None
+        read = await self._read(r, ident)
+        if read is None:
+            self._find(method, r.item, r.at(ident), response, "update not read back", "the item no longer reads")
+        else:
+            self._compare(method, r.item, r.at(ident), change, read, "update not applied")
+        return read
+
+    def _actions(self, r: Resource) -> list[tuple[str, str]]:
+        """The item's actions: ``/advertisers/{id}/approve`` and the like (one more literal word)."""
+        base = r.item + "/"
+        return [
+            (m.upper(), path)
+            for path, item in sorted(self.document["paths"].items())
+            if path.startswith(base) and "/" not in path[len(base) :] and "{" not in path[len(base) :]
+            for m in item
+            if m.upper() in ("POST", "PUT", "PATCH")
+        ]
+
+    async def _action(self, r: Resource, method: str, path: str, ident: str) -> None:
+        """An action judged by what it changed: the item or its collection reads otherwise after
+        it. A refusal (4xx) is the action's own judgement of the item's state, not a finding."""
+        operation = self.document["paths"][path][method.lower()]
+        params = await self._query(operation)
+        if params is None:
+            self.blocked.setdefault(f"{method} {path}", "a query parameter names a resource the walk could not create")
+            return
+        schema = self.schemas.body(operation)
+        body = None
+        if schema is not None:
+            body = {
+                n: _value(n, self.schemas.resolve(p), f"{self.token}{self.counter}")
+                for n, p in (schema.get("properties") or {}).items()
+                if n in schema.get("required", [])
+            }
+        before = await self._read(r, ident)
+        list_before = (await self.client.get(r.collection)).text if self._has_list(r) else ""
+        called = path.replace("{" + r.param + "}", ident)
+        response = await self.client.request(method, called, params=params, json=body)
+        if response.status_code >= 500:
+            self._called(method, path, "status")
+            return self._find(method, path, called, response, "server error", response.text)
+        if response.status_code >= 300:
+            self._called(method, path, "status")
+            return
+        self._called(method, path, "effect")
+        after = await self._read(r, ident)
+        list_after = (await self.client.get(r.collection)).text if self._has_list(r) else ""
+        changed = _changed(before, after)
+        if not changed and list_before == list_after:
+            self._find(
+                method,
+                path,
+                called,
+                response,
+                "no effect visible",
+                f"answered {response.status_code}, and the item and its collection read as before",
+            )
+
+    async def _query(self, operation: dict[str, Any]) -> dict[str, Any] | None:
+        """The required query parameters of an action: another resource's id, else a marked value."""
+        params: dict[str, Any] = {}
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") != "query" or not parameter.get("required"):
+                continue
+            name = parameter["name"]
+            owner = self._owner(name)
+            if owner is not None:
+                ident = await self.ensure(owner, 1)
+                if ident is None:
+                    return None
+                params[name] = ident
+            else:
+                params[name] = _value(name, self.schemas.resolve(parameter.get("schema")), self.token)
+        return params
+
+    async def _delete(self, r: Resource, ident: str) -> None:
+        item = r.at(ident)
+        self._called("DELETE", r.item, "effect")
+        response = await self.client.delete(item)
+        if response.status_code >= 300:
+            kind = "server error" if response.status_code >= 500 else "delete refused"
+            return self._find("DELETE", r.item, item, response, kind, response.text)
+        self.created = [(c, i) for c, i in self.created if i != ident]
+        after = await self.client.get(item) if "GET" in r.methods else None
+        if after is not None and after.status_code < 500:
+            gone = after.status_code in (404, 410) or (after.status_code == 200 and _deactivated(_json(after)))
+            status = after.status_code
+        elif self._has_list(r):  # no item path, or one that does not answer: the collection says
+            after, entry = await self._listed(r, ident)
+            gone, status = entry is None or _deactivated(entry), after.status_code
+        else:
+            return
+        if not gone:
+            self._find("DELETE", r.item, item, after, "delete not applied", f"the item still reads ({status})")
+
+    def not_walked(self) -> list[dict[str, str]]:
+        """Every operation the walk did not reach, with the reason: a resource it could not create
+        takes its item's operations and actions with it."""
+        out = []
+        for r in self.all:
+            why = self.blocked.get(r.collection)
+            if why is not None:
+                ops = [("POST", r.collection), *((m, r.item) for m in sorted(r.methods)), *self._actions(r)]
+                out += [
+                    {"method": m, "path": path, "reason": why} for m, path in ops if (m, path) not in self.exercised
+                ]
+        for key, why in self.blocked.items():
+            if " " in key:
+                method, path = key.split(" ", 1)
+                out.append({"method": method, "path": path, "reason": why})
+        return out
+
+    async def clean(self) -> list[str]:
+        """Delete what the walk made for others, newest first; what could not be deleted."""
+        left = []
+        for r, ident in reversed(self.created):
+            if "DELETE" not in r.methods:
+                left.append(r.at(ident))
+                continue
+            response = await self.client.delete(r.at(ident))
+            if response.status_code >= 300 and response.status_code != 404:
+                left.append(f"{r.at(ident)} ({response.status_code})")
+        return left
+
+
+def _plain_text(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and not schema.get("format") and "enum" not in schema
+
+
+def _deactivated(body: Any) -> bool:
+    return isinstance(body, dict) and any(body.get(k) == v for k, v in GONE.items())
+
+
+def _find_item(body: Any, ident: str) -> dict[str, Any] | None:
+    """The entry with ``ident`` in a list answer, bare or wrapped (``{"items": [...]}``)."""
+    lists = (
+        [body]
+        if isinstance(body, list)
+        else [v for v in body.values() if isinstance(v, list)]
+        if isinstance(body, dict)
+        else []
+    )
+    for entries in lists:
+        for entry in entries:
+            if isinstance(entry, dict) and str(entry.get("id")) == ident:
+                return entry
+    return None
+
+
+def _changed(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The fields that read otherwise (time stamps of the change itself aside)."""
+    if before is None or after is None:
+        return ["the item's readability"] if (before is None) != (after is None) else []
+    return [k for k in set(before) | set(after) if k != "updated_at" and before.get(k) != after.get(k)]
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _ident(response: httpx.Response) -> str | None:
+    body = _json(response)
+    if isinstance(body, dict):
+        for key in ("id", "uuid"):
+            if body.get(key) is not None:
+                return str(body[key])
+    return None
+
+
+async def _crud(context: StepContext) -> None:
+    spec = context.spec
+    client = context.target.librelog
+    document = await read_json(client, spec.get("openapi", "/openapi.json"))
+    walk = Walk(client, document, list(spec.get("exclude", [])), dict(spec.get("bodies", {})))
+    for r in walk.all:
+        await walk.resource(r)
+    left = await walk.clean()
+    context.rec.json(
+        RECORD,
+        {
+            "operations": len(walk.exercised),
+            "resources": len(walk.all),
+            "findings": [asdict(f) for f in walk.findings],
+            "not_walked": walk.not_walked(),
+            "left": left,
+        },
+    )
+    context.rec.json(EXERCISED, [{"method": m, "path": p, "level": lvl} for (m, p), lvl in walk.exercised.items()])
+    if not walk.all:
+        raise ExpectationFailed("the document lists no resource to create: nothing was verified")
+    if walk.findings or left:
+        kinds = sorted({f.kind for f in walk.findings})
+        first = walk.findings[0] if walk.findings else None
+        raise ExpectationFailed(
+            f"{len(walk.findings)} finding(s) over {len(walk.all)} resource(s): {', '.join(kinds)}"
+            + (f"; first: {first.method} {first.called}: {first.kind}: {first.detail[:160]}" if first else "")
+            + (f"; left in LibreLog: {', '.join(left)}" if left else "")
+        )
+
+
+KINDS = [
+    StepKind(
+        "librelog.crud",
+        "openapi_crud",
+        _crud,
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "openapi": {"type": "string", "pattern": "^/", "description": "where LibreLog serves its document"},
+                "exclude": {"type": "array", "items": {"type": "string"}, "description": "path prefixes left out"},
+                "bodies": {
+                    "type": "object",
+                    "additionalProperties": {"type": "object"},
+                    "description": "fields sent to a resource (by its collection's name, e.g. clocks) over the"
+                    " ones built from the document: what its server accepts and its document does not say",
+                },
+            },
+        },
+        description="every resource of LibreLog's own OpenAPI document created, read back, changed, read back,"
+        " deleted and looked for again: a write that does not read back is a finding",
+        effect=True,
+        title=lambda spec: "create, read, change and delete every resource of LibreLog's own document",
+    ),
+]

@@ -1,0 +1,195 @@
+"""``librelog.crud``'s walk against a small server and its document: a resource that keeps what it
+is given passes; a create that fails, an update that is not stored, a delete that leaves the item,
+an action that changes nothing are findings; a resource that needs one that cannot be created is
+not walked, with the reason; the walk deletes what it made."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from harness.api_coverage import measure, recorded
+from harness.kinds.openapi_crud import Walk, resources, values_equal
+
+NAMED = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string"}, "starts": {"type": "string", "format": "date"}},
+    "example": {"name": "Example", "starts": "2026-01-01"},
+}
+CHILD = {
+    "type": "object",
+    "required": ["name", "good_id"],
+    "properties": {"name": {"type": "string"}, "good_id": {"type": "string", "format": "uuid"}},
+}
+ORPHAN = {
+    "type": "object",
+    "required": ["name", "broken_id"],
+    "properties": {"name": {"type": "string"}, "broken_id": {"type": "string", "format": "uuid"}},
+}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _resource(name: str, schema: dict[str, Any], actions: tuple[str, ...] = ()) -> dict[str, Any]:
+    param = f"{name}_id"
+    item = {"parameters": [{"name": param, "in": "path", "required": True, "schema": {"type": "string"}}]}
+    paths: dict[str, Any] = {
+        f"/{name}/": {"post": {"requestBody": _body(schema)}, "get": {}},
+        f"/{name}/{{{param}}}": {
+            "get": item,
+            "put": item | {"requestBody": _body({"properties": NAMED["properties"]})},
+            "delete": item,
+        },
+    }
+    for action in actions:
+        paths[f"/{name}/{{{param}}}/{action}"] = {"post": item}
+    return paths
+
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        **_resource("good", NAMED, ("approve", "noop")),
+        **_resource("lossy", NAMED),
+        **_resource("sticky", NAMED),
+        **_resource("broken", NAMED),
+        **_resource("child", CHILD),
+        **_resource("orphan", ORPHAN),
+    },
+}
+
+
+def _app(store: dict[str, dict[str, dict[str, Any]]]) -> web.Application:
+    async def create(request: web.Request) -> web.Response:
+        kind = request.match_info["kind"]
+        if kind == "broken":
+            return web.json_response({"detail": "boom"}, status=500)
+        body = await request.json()
+        ident = str(uuid.uuid4())
+        store.setdefault(kind, {})[ident] = {"id": ident, "status": "new", **body}
+        return web.json_response(store[kind][ident], status=201)
+
+    def _item(request: web.Request) -> dict[str, Any] | None:
+        return store.get(request.match_info["kind"], {}).get(request.match_info["ident"])
+
+    async def read(request: web.Request) -> web.Response:
+        item = _item(request)
+        return web.json_response(item) if item else web.json_response({"detail": "not found"}, status=404)
+
+    async def listing(request: web.Request) -> web.Response:
+        return web.json_response(list(store.get(request.match_info["kind"], {}).values()))
+
+    async def update(request: web.Request) -> web.Response:
+        item = _item(request)
+        if item is None:
+            return web.json_response({"detail": "not found"}, status=404)
+        if request.match_info["kind"] != "lossy":
+            item.update(await request.json())
+        return web.json_response(item)
+
+    async def delete(request: web.Request) -> web.Response:
+        if request.match_info["kind"] != "sticky":
+            store.get(request.match_info["kind"], {}).pop(request.match_info["ident"], None)
+        return web.Response(status=204)
+
+    async def action(request: web.Request) -> web.Response:
+        item = _item(request)
+        if item is not None and request.match_info["action"] == "approve":
+            item["status"] = "approved"
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_post("/{kind}/", create)
+    app.router.add_get("/{kind}/", listing)
+    app.router.add_get("/{kind}/{ident}", read)
+    app.router.add_put("/{kind}/{ident}", update)
+    app.router.add_delete("/{kind}/{ident}", delete)
+    app.router.add_post("/{kind}/{ident}/{action}", action)
+    return app
+
+
+@pytest.fixture
+async def walked() -> AsyncIterator[tuple[Walk, list[str], dict[str, dict[str, dict[str, Any]]]]]:
+    store: dict[str, dict[str, dict[str, Any]]] = {}
+    server = TestServer(_app(store), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
+            walk = Walk(client, DOCUMENT, [])
+            for r in walk.all:
+                await walk.resource(r)
+            left = await walk.clean()
+            yield walk, left, store
+    finally:
+        await server.close()
+
+
+def test_resources_are_collections_with_an_item_path() -> None:
+    found = {(r.collection, r.item, r.param) for r in resources(DOCUMENT)}
+    assert ("/good/", "/good/{good_id}", "good_id") in found and len(found) == 6
+    assert [r.collection for r in resources(DOCUMENT, ["/orphan"])].count("/orphan/") == 0
+
+
+async def test_each_defect_is_one_finding_and_a_sound_resource_none(walked: Any) -> None:
+    walk, _left, _store = walked
+    found = {(f.method, f.path, f.kind) for f in walk.findings}
+    assert found == {
+        ("POST", "/broken/", "server error"),
+        ("PUT", "/lossy/{lossy_id}", "update not applied"),
+        ("DELETE", "/sticky/{sticky_id}", "delete not applied"),
+        ("POST", "/good/{good_id}/noop", "no effect visible"),
+    }
+
+
+async def test_a_dependency_is_created_first_and_an_uncreatable_one_blocks_with_its_reason(walked: Any) -> None:
+    walk, _left, _store = walked
+    assert ("POST", "/child/") in walk.exercised and ("DELETE", "/child/{child_id}") in walk.exercised
+    reasons = {(e["method"], e["path"]): e["reason"] for e in walk.not_walked()}
+    assert reasons[("POST", "/orphan/")].startswith("needs broken_id, and /broken/ could not be created")
+    assert "its create answered 500" in reasons[("DELETE", "/broken/{broken_id}")]
+    assert ("POST", "/broken/") not in reasons  # called: its own finding says what happened
+
+
+async def test_the_walk_deletes_what_it_made_except_what_will_not_go(walked: Any) -> None:
+    _walk, left, store = walked
+    assert {kind: len(items) for kind, items in store.items() if items} == {"sticky": 1}
+    assert left == []  # the sticky item answered its delete: the finding names it, not the clean-up
+
+
+async def test_the_coverage_credits_what_the_walk_exercised_and_gives_its_reasons(walked: Any) -> None:
+    walk, _left, _store = walked
+    attachments = {
+        "operations exercised": [{"method": m, "path": p, "level": lvl} for (m, p), lvl in walk.exercised.items()],
+        "crud findings": {"not_walked": walk.not_walked()},
+    }
+    listed = [{"method": m.upper(), "path": p} for p, item in DOCUMENT["paths"].items() for m in item]
+    ops = {op.key: op for op in measure(listed, [], {"s": "failed"}, {}, recorded([("s", attachments)]))}
+    assert ops["PUT /good/{good_id}"].level == "effect" and ops["PUT /good/{good_id}"].outcomes == {"s": "failed"}
+    assert ops["POST /good/{good_id}/approve"].level == "effect"
+    assert ops["GET /orphan/{orphan_id}"].level is None
+    assert ops["GET /orphan/{orphan_id}"].left_out.startswith("not walked: needs broken_id")
+
+
+@pytest.mark.parametrize(
+    ("sent", "read", "equal"),
+    [
+        ("2026-12-06", "2026-12-06T00:00:00", True),
+        ("12:00:00", "12:00", True),
+        (10000.0, "10000.00", True),
+        ("lvabc1", "lvabc12", False),
+        ("2026-12-06", "2026-12-07", False),
+        (True, 1, False),
+    ],
+)
+def test_values_compare_as_a_json_api_writes_them_again(sent: Any, read: Any, equal: bool) -> None:
+    assert values_equal(sent, read) is equal
