@@ -35,7 +35,7 @@ from .registry import StepContext, StepKind
 # Fields a document's example would make collide with the row the last walk left or a station has.
 UNIQUE = ("name", "title", "username", "call_letters", "invoice_number", "email")
 RECORD = "crud findings"
-PARAM = re.compile(r"^\{([^}]+)\}$")
+ITEM = re.compile(r"^\{([^}]+)\}(?:/[^{}/]+)?$")  # an item below a collection, or one of its actions
 # Flags a soft delete leaves readable: the item reads back, but as gone.
 GONE = {"active": False, "is_active": False, "deleted": True, "is_deleted": True}
 
@@ -67,18 +67,22 @@ class Resource:
 
 
 def resources(document: dict[str, Any], exclude: Sequence[str] = ()) -> list[Resource]:
-    """Collections with a POST and an item path of one parameter right below them."""
+    """Collections with a POST and something to read back by: an item path of one parameter right
+    below them, a list (GET on the collection), or actions on an item (``/x/{id}/approve``)."""
     paths = document.get("paths") or {}
     found = []
     for collection, item in sorted(paths.items()):
-        if "post" not in item or any(collection.startswith(p) for p in exclude):
+        if "post" not in item or "{" in collection or any(collection.startswith(p) for p in exclude):
             continue
         base = collection.rstrip("/") + "/"
-        below = [p for p in paths if p.startswith(base) and PARAM.match(p[len(base) :]) and "{" not in collection]
-        if len(below) != 1:
+        params = sorted({m.group(1) for p in paths if p.startswith(base) and (m := ITEM.match(p[len(base) :]))})
+        bare = [p for p in params if base + "{" + p + "}" in paths]  # /copy/{copy_id} over /copy/{filename}/file
+        params = bare or params
+        if len(params) > 1 or (not params and "get" not in item):
             continue
-        param = PARAM.match(below[0][len(base) :]).group(1)  # type: ignore[union-attr]
-        found.append(Resource(collection, below[0], param, {m.upper() for m in paths[below[0]]}))
+        param = params[0] if params else "id"
+        below = base + "{" + param + "}"
+        found.append(Resource(collection, below, param, {m.upper() for m in paths.get(below, {})}))
     return found
 
 
@@ -230,7 +234,8 @@ class Walk:
             prop = self.schemas.resolve(properties[name])
             owner = self._owner(name) if name.endswith("_id") else None
             if owner is not None and owner is not r and name in schema.get("required", []):
-                ident = await self.ensure(owner, depth + 1) if depth < 4 else None
+                # The walked resource gets dependencies of its own (a sales rep per user); theirs are shared.
+                ident = await self.ensure(owner, depth + 1, fresh=depth == 0) if depth < 4 else None
                 if ident is None:
                     why = self.blocked.get(owner.collection, "too deep a chain of resources")
                     self.blocked[r.collection] = f"needs {name}, and {owner.collection} could not be created ({why})"
@@ -242,9 +247,9 @@ class Walk:
                 out[name] = _value(name, prop, unique)
         return out | self.bodies.get(r.name, {})
 
-    async def ensure(self, r: Resource, depth: int) -> str | None:
+    async def ensure(self, r: Resource, depth: int, fresh: bool = False) -> str | None:
         """An id of ``r`` for another resource's field: one made earlier, else one created."""
-        if r.collection in self.ids:
+        if r.collection in self.ids and not fresh:
             return self.ids[r.collection]
         body = await self.body(r, depth)
         if body is None:
@@ -385,6 +390,13 @@ class Walk:
                 for n, p in (schema.get("properties") or {}).items()
                 if n in schema.get("required", [])
             }
+        if "GET" not in r.methods and not self._has_list(r):  # nothing to read it by: its answer alone
+            called = path.replace("{" + r.param + "}", ident)
+            response = await self.client.request(method, called, params=params, json=body)
+            self._called(method, path, "status")
+            if response.status_code >= 500:
+                self._find(method, path, called, response, "server error", response.text)
+            return
         before = await self._read(r, ident)
         list_before = (await self.client.get(r.collection)).text if self._has_list(r) else ""
         called = path.replace("{" + r.param + "}", ident)

@@ -138,8 +138,16 @@ def _file(desc: dict[str, Any]) -> tuple[str, bytes, str]:
     return desc.get("filename", "upload.wav"), data, desc.get("content_type", "application/octet-stream")
 
 
+def _mask_fields(runner: Runner, body: Any, names: list[str]) -> None:
+    """Body fields (a password) masked wherever the run writes, before the request is recorded."""
+    for name in names:
+        if isinstance(body, dict) and isinstance(body.get(name), str):
+            runner.target.masker.add(body[name])
+
+
 async def _request(context: StepContext) -> None:
     runner, step = context.runner, context.step
+    _mask_fields(runner, context.spec.get("json"), context.spec.get("secret_fields", []))
     await send(runner, context.spec, runner.ctx.render(step.get("expect", {})), runner.ctx.render(step.get("save", {})))
 
 
@@ -183,9 +191,7 @@ async def _login(context: StepContext) -> None:
     recorded only once its token is known to the masker."""
     runner, spec = context.runner, context.spec
     body = spec.get("json") or {}
-    for name in spec.get("secret_fields", ["password"]):
-        if isinstance(body.get(name), str):
-            runner.target.masker.add(body[name])
+    _mask_fields(runner, body, spec.get("secret_fields", ["password"]))
     where = spec.get("token", "access_token")
     request = {"service": spec["service"], "method": spec.get("method", "POST"), "path": spec["path"], "json": body}
     if spec.get("headers"):
