@@ -219,7 +219,19 @@ def test_a_manifest_compares_outcome_by_outcome() -> None:
 
 # The original pack's scenario families: its defects, extras, the seed's plan, the generated
 # phases (fuzz, the resource walk) and its log editing.
-PREFIXES = ("original-defect-", "original-extra-", "original-seed-", "original-fuzz-", "original-crud", "original-log-")
+PREFIXES = (
+    "original-defect-",
+    "original-extra-",
+    "original-seed-",
+    "original-fuzz-",
+    "original-crud",
+    "original-log-",
+    "original-auth-",
+    "original-settings-",
+    "original-setup-",
+    "original-libretime-",
+    "original-voice-",
+)
 
 
 def test_the_original_pack_is_valid_and_its_manifest_lists_exactly_its_scenarios() -> None:
