@@ -281,7 +281,7 @@ def discover(
             if not foreign:
                 _upload(libretime, facts, config.api_key)
                 _flavors(facts)
-            if Capability.STUB_CONTROL not in facts.capabilities and not foreign:
+            if Capability.STUB_CONTROL not in facts.capabilities:
                 if interposer:
                     _interposer(librelog, interposer, facts)
                 else:

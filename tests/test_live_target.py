@@ -148,6 +148,33 @@ def test_the_rail_refuses_direct_writes_and_logs_it_did_not_create(tmp_path: Pat
     assert httpx.get(f"{station['LIBRETIME_URL']}/api/v2/files/1", headers=AUTH).status_code == 200
 
 
+def test_a_log_a_command_declares_it_made_is_the_runs_own(tmp_path: Path, station: dict[str, str]) -> None:
+    make = (
+        "import json, sys, urllib.request; r = urllib.request.Request(sys.argv[1] + '/logs', method='POST',"
+        " data=json.dumps({'date': sys.argv[2], 'entries': [{'start': '10:00:00', 'libretime_id': int(sys.argv[3])}]})"
+        ".encode(), headers={'Content-Type': 'application/json'}); print(json.load(urllib.request.urlopen(r))['id'])"
+    )
+    steps = """  - libretime.provision:
+      files: [{save_as: song, title: "Sandbox song", length: "00:03:00"}]
+  - command:
+      run: [python3, -c, "MAKE", "{{ env.LIBRELOG_URL }}", "{{ sandbox_date }}", "{{ song }}"]
+      save_as: log_id
+      CREATES
+  - request: {service: librelog, method: POST, path: "/logs/{{ log_id }}/publish"}
+    expect: {status: 200}
+  - libretime.schedule_matches_log: {log_id: "{{ log_id }}"}
+""".replace("MAKE", make)
+    put(tmp_path, "claimed", scenario("claimed", steps.replace("CREATES", "creates: log")))
+    # The same made by a command that does not say so (another sandbox day: logs are one a day).
+    unclaimed = steps.replace("      CREATES\n", "").replace("{{ sandbox_date }}", "{{ sandbox_date(+1) }}")
+    put(tmp_path, "unclaimed", scenario("unclaimed", unclaimed))
+    result = live(tmp_path, station, "--allow-commands")
+    assert "PASSED     " in result.stdout and "Scenario claimed checks" in result.stdout, result.stdout[-3000:]
+    assert "1 passed, 0 failed, 1 broken" in result.stdout
+    assert "/publish touches a log this run did not create" in result.stdout
+    assert rows(station, "schedule") == []  # what the claimed log published went with the sandbox
+
+
 @pytest.mark.parametrize(
     ("change", "says"),
     [

@@ -245,6 +245,8 @@ def test_the_original_pack_is_valid_and_its_manifest_lists_exactly_its_scenarios
     # Every defect of LIBRELOG.md section 3 observable on the original: all but 14 (the Java rewrite's).
     # 6 (the URL cleanup) shows only on a port ending in 2: its own manifest, on a fixed port.
     assert {f"LIBRELOG.md 3.{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)} == defects
+    # The real LibreTime's manifest names every scenario too (none is stub-only any more).
+    assert set(Manifest.read(ORIGINAL / "expected-outcomes-real.yaml").outcomes) == ids
     url_strip = Manifest.read(ORIGINAL / "expected-outcomes-url-strip.yaml")
     assert {k: v.outcome for k, v in url_strip.outcomes.items()} == {"original-defect-06": "failed"}
     for s in scenarios:

@@ -57,6 +57,11 @@ async def _command(context: StepContext) -> None:
         )
     if "save_as" in spec:
         runner.ctx.saved[spec["save_as"]] = _parsed(stdout, spec.get("output", "text"))
+    # A row the command made in LibreLog's own store (a log, a voice track): the run's own, so a
+    # sandboxed live run lets the scenario change and delete it, as it does what it made by API.
+    made = {"log": runner.target.created_logs, "voice track": runner.target.created_voice}.get(spec.get("creates", ""))
+    if made is not None:
+        made.append(stdout.strip())
 
 
 def _flat(items: list[Any]) -> list[str]:
@@ -91,6 +96,10 @@ SCHEMA: dict[str, Any] = {
         "exit_code": {"type": "integer", "description": "the exit status that means success (default 0)"},
         "save_as": {"type": "string", "description": "save standard output under this name"},
         "output": {"enum": ["text", "json", "lines"], "description": "how standard output is saved (default text)"},
+        "creates": {
+            "enum": ["log", "voice track"],
+            "description": "standard output is the id of a LibreLog log or voice track the command made: the run's own",
+        },
     },
 }
 

@@ -87,9 +87,10 @@ class Rail:
             ours = target.created_logs if kind == "log" else target.created_voice
             if raw in {str(i) for i in ours}:  # integer ids and UUIDs alike
                 return
-            # Not ours: allowed only when it names nothing (the call can then only be refused).
+            # Not ours: allowed only when it names nothing (the call can then only be refused), or
+            # names no item at all (an action of the collection's, /logs/generate: refused as an id).
             probe = await target.librelog.get(f"/logs/{raw}" if kind == "log" else f"/voice/{raw}")
-            if probe.status_code == 404:
+            if probe.status_code in (404, 405, 422):
                 return
             raise HarnessError(f"{method} {path} touches a {kind} this run did not create (--allow-destructive)")
 
