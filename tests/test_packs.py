@@ -231,6 +231,7 @@ PREFIXES = (
     "original-setup-",
     "original-libretime-",
     "original-voice-",
+    "original-read-",
 )
 
 

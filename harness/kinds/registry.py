@@ -3,7 +3,7 @@
 The runner knows no kind itself: it looks the step's kind up here and calls its handler with a
 ``StepContext``. The built-in kinds live in one module per family (requests, LibreTime checks,
 seeding, faults, the journal, stub-only controls, containers, commands, LibreTime's web UI,
-fuzzing from an OpenAPI document); a pack or a user's own package adds kinds through the
+fuzzing and the resource walk from an OpenAPI document); a pack or a user's own package adds kinds through the
 ``librelog_verify.step_kinds`` entry point, whose object is a list of ``StepKind`` (or a callable
 returning one). Besides its kind, a step may carry options (such
 as ``faults``) that wrap it: each is a ``StepOption`` registered here too. The scenario schema is
