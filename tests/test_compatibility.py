@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import uuid
 from pathlib import Path
 
 from harness.compatibility import operation
 from reports import verification
+from tests.allure_results import attach, result, step
 
 
 def test_a_call_is_its_stock_operation_or_not_libretimes() -> None:
@@ -25,18 +24,10 @@ def test_the_report_lists_every_call_once_with_what_stock_libretime_answers(tmp_
         {"method": "GET", "path": "/api/v2/files/{id}", "status": 404, "stock": True},
         {"method": "POST", "path": "/api/v2/integration/schedule/replace-day", "status": 200, "stock": False},
     ]
-    source = f"{uuid.uuid4()}-attachment.json"
-    (results / source).write_text(json.dumps(calls))
-    step = {
-        "name": "What LibreLog asked of LibreTime: 3 request(s)",
-        "status": "passed",
-        "start": 1,
-        "stop": 2,
-        "attachments": [{"name": "LibreTime calls", "source": source, "type": "application/json"}],
-    }
-    labels = [{"name": "scenario_id", "value": "publish"}, {"name": "feature", "value": "Log publishing"}]
-    body = {"name": "publish", "status": "passed", "labels": labels, "steps": [step], "start": 1, "stop": 3}
-    (results / f"{uuid.uuid4()}-result.json").write_text(json.dumps(body))
+    calls_step = step(
+        "What LibreLog asked of LibreTime: 3 request(s)", "passed", [attach(results, "LibreTime calls", calls)]
+    )
+    result(results, "publish", "Log publishing", "passed", [calls_step])
     md = verification.write(results, tmp_path)[0].read_text()
     section = md.split("## LibreTime Compatibility", 1)[1].split("\n## ", 1)[0]
     assert "2 operation(s), **1 that stock LibreTime 4.5 answers**, 1 it does not" in section

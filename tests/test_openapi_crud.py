@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +17,8 @@ from aiohttp.test_utils import TestServer
 
 from harness.api_coverage import measure, recorded
 from harness.kinds.openapi_crud import Walk, resources, values_equal
+from reports import verification
+from tests.allure_results import attach, result, step
 
 NAMED = {
     "type": "object",
@@ -193,3 +196,45 @@ async def test_the_coverage_credits_what_the_walk_exercised_and_gives_its_reason
 )
 def test_values_compare_as_a_json_api_writes_them_again(sent: Any, read: Any, equal: bool) -> None:
     assert values_equal(sent, read) is equal
+
+
+def test_the_report_shows_the_walks_findings_what_it_could_not_reach_and_what_it_left(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    record = {
+        "operations": 12,
+        "resources": 3,
+        "findings": [
+            {
+                "method": "PUT",
+                "path": "/lossy/{lossy_id}",
+                "called": "/lossy/1",
+                "status": 0,
+                "kind": "update not applied",
+                "detail": "name: sent 'lvx', reads 'Example'",
+            },
+            {
+                "method": "POST",
+                "path": "/broken/",
+                "called": "/broken/",
+                "status": 500,
+                "kind": "server error",
+                "detail": "boom",
+            },
+        ],
+        "not_walked": [{"method": "POST", "path": "/orphan/", "reason": "needs broken_id"}],
+        "left": ["/users/7 (500)"],
+    }
+    walked = step("walk", "failed", [attach(results, "crud findings", record)])
+    result(results, "original-crud", "Resources", "failed", [walked])
+    md = verification.write(results, tmp_path)[0].read_text()
+    section = md.split("## Every resource of LibreLog's API written and read back", 1)[1].split("\n## ", 1)[0]
+    assert "3 resource(s) of LibreLog's own document were created" in section
+    assert "**2 finding(s)**, 1 of them server errors: 1 update not applied, 1 server error" in section
+    assert (
+        "1 resource(s) could not be walked" in section
+        and "Left in LibreLog after the walk: `/users/7 (500)`" in section
+    )
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows[0].startswith("| `POST /broken/` | 500 | server error |")  # server errors first
+    assert rows[1].startswith("| `PUT /lossy/{lossy_id}` | — | update not applied |")

@@ -14,6 +14,8 @@ from typing import ClassVar
 import pytest
 
 from harness.kinds.openapi_fuzz import fuzz
+from reports import verification
+from tests.allure_results import attach, result, step
 
 OK = {
     "description": "ok",
@@ -110,10 +112,6 @@ def test_left_out_paths_are_not_fuzzed(server: str) -> None:
 
 
 def test_the_report_lists_the_findings_server_errors_first(tmp_path: Path) -> None:
-    import uuid
-
-    from reports import verification
-
     results = tmp_path / "results"
     results.mkdir()
     record = {
@@ -131,18 +129,8 @@ def test_the_report_lists_the_findings_server_errors_first(tmp_path: Path) -> No
             {"method": "GET", "path": "/boom", "called": "/boom", "status": 500, "kind": "Server error", "detail": ""},
         ],
     }
-    source = f"{uuid.uuid4()}-attachment.json"
-    (results / source).write_text(json.dumps(record))
-    step = {
-        "name": "fuzz",
-        "status": "failed",
-        "start": 1,
-        "stop": 2,
-        "attachments": [{"name": "fuzz findings", "source": source, "type": "application/json"}],
-    }
-    labels = [{"name": "scenario_id", "value": "original-fuzz-reads"}, {"name": "feature", "value": "Fuzzing"}]
-    body = {"name": "fuzz", "status": "failed", "labels": labels, "steps": [step], "start": 1, "stop": 3}
-    (results / f"{uuid.uuid4()}-result.json").write_text(json.dumps(body))
+    fuzzed = step("fuzz", "failed", [attach(results, "fuzz findings", record)])
+    result(results, "original-fuzz-reads", "Fuzzing", "failed", [fuzzed])
     md = verification.write(results, tmp_path)[0].read_text()
     section = md.split("## Fuzzing LibreLog's API", 1)[1].split("\n## ", 1)[0]
     assert "sent 9 generated case(s) to 3 operation(s)" in section

@@ -3,33 +3,19 @@ run, with their pictures; a failing UI step makes its rows ❌ with what the UI 
 
 from __future__ import annotations
 
-import json
-import uuid
 from pathlib import Path
 from typing import Any
 
 from reports import verification
 from reports.ui_evidence import SEED_UI_ROWS
+from tests.allure_results import attach, result, step
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"picture"
 
 
 def _step(folder: Path, name: str, status: str, evidence: dict[str, Any], picture: bool = True) -> dict[str, Any]:
-    attachments = []
-    if picture:
-        source = f"{uuid.uuid4()}-attachment.png"
-        (folder / source).write_bytes(PNG)
-        attachments.append({"name": f"LibreTime UI: {evidence['view']}", "source": source, "type": "image/png"})
-    source = f"{uuid.uuid4()}-attachment.json"
-    (folder / source).write_text(json.dumps(evidence))
-    attachments.append({"name": "LibreTime UI evidence", "source": source, "type": "application/json"})
-    return {"name": name, "status": status, "attachments": attachments, "start": 1, "stop": 2}
-
-
-def _result(folder: Path, scenario: str, feature: str, status: str, steps: list[dict[str, Any]]) -> None:
-    labels = [{"name": "scenario_id", "value": scenario}, {"name": "feature", "value": feature}]
-    body = {"name": scenario, "status": status, "labels": labels, "steps": steps, "start": 1, "stop": 5}
-    (folder / f"{uuid.uuid4()}-result.json").write_text(json.dumps(body))
+    pictures = [attach(folder, f"LibreTime UI: {evidence['view']}", PNG)] if picture else []
+    return step(name, status, [*pictures, attach(folder, "LibreTime UI evidence", evidence)])
 
 
 def test_seen_rows_show_their_pictures_and_a_failure_names_what_the_ui_showed(tmp_path: Path) -> None:
@@ -37,10 +23,10 @@ def test_seen_rows_show_their_pictures_and_a_failure_names_what_the_ui_showed(tm
     results.mkdir()
     publish = {"view": "Scheduled Shows, 2099-01-01", "url": "u", "seed_rows": list(SEED_UI_ROWS[:2])}
     voice = {"view": "Tracks, searched for 'Break B'", "url": "u", "seed_rows": list(SEED_UI_ROWS[4:])}
-    _result(results, "publish-day-v2", "Log publishing", "passed", [_step(results, "UI day", "passed", publish)])
+    result(results, "publish-day-v2", "Log publishing", "passed", [_step(results, "UI day", "passed", publish)])
     difference = "the library's Title reads 'Break C', LibreLog has 'Break B'"
     failing = _step(results, "UI voice", "failed", voice | {"differences": [difference]})
-    _result(results, "voice-push-v2", "Voice tracks", "failed", [failing])
+    result(results, "voice-push-v2", "Voice tracks", "failed", [failing])
     stale = tmp_path / "ui-evidence" / "00-from-an-earlier-run.png"
     stale.parent.mkdir()
     stale.write_bytes(PNG)
