@@ -58,10 +58,14 @@ def _resource(name: str, schema: dict[str, Any], actions: tuple[str, ...] = ()) 
     return paths
 
 
+# Links from a good item to another resource: one the server keeps, one it ignores.
+LINKS = {f"/good/{{good_id}}/{other}/{{{other}_id}}": {"post": {}, "delete": {}} for other in ("lossy", "sticky")}
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "t", "version": "1"},
     "paths": {
+        **LINKS,
         **_resource("good", NAMED, ("approve", "noop")),
         **_resource("lossy", NAMED),
         **_resource("sticky", NAMED),
@@ -111,6 +115,16 @@ def _app(store: dict[str, dict[str, dict[str, Any]]]) -> web.Application:
             item["status"] = "approved"
         return web.json_response({"ok": True})
 
+    async def link(request: web.Request) -> web.Response:
+        item = _item(request)
+        if item is not None and request.match_info["other"] == "lossy":
+            links = item.setdefault("links", [])
+            if request.method == "POST":
+                links.append(request.match_info["other_ident"])
+            else:
+                links.remove(request.match_info["other_ident"])
+        return web.json_response({"ok": True})
+
     app = web.Application()
     app.router.add_post("/{kind}/", create)
     app.router.add_get("/{kind}/", listing)
@@ -118,6 +132,8 @@ def _app(store: dict[str, dict[str, dict[str, Any]]]) -> web.Application:
     app.router.add_put("/{kind}/{ident}", update)
     app.router.add_delete("/{kind}/{ident}", delete)
     app.router.add_post("/{kind}/{ident}/{action}", action)
+    app.router.add_post("/{kind}/{ident}/{other}/{other_ident}", link)
+    app.router.add_delete("/{kind}/{ident}/{other}/{other_ident}", link)
     return app
 
 
@@ -151,7 +167,10 @@ async def test_each_defect_is_one_finding_and_a_sound_resource_none(walked: Any)
         ("PUT", "/lossy/{lossy_id}", "update not applied"),
         ("DELETE", "/sticky/{sticky_id}", "delete not applied"),
         ("POST", "/good/{good_id}/noop", "no effect visible"),
+        ("POST", "/good/{good_id}/sticky/{sticky_id}", "no effect visible"),
     }
+    kept = "/good/{good_id}/lossy/{lossy_id}"
+    assert walk.exercised[("POST", kept)] == walk.exercised[("DELETE", kept)] == "effect"
 
 
 async def test_a_dependency_is_created_first_and_an_uncreatable_one_blocks_with_its_reason(walked: Any) -> None:
@@ -165,8 +184,10 @@ async def test_a_dependency_is_created_first_and_an_uncreatable_one_blocks_with_
 
 async def test_the_walk_deletes_what_it_made_except_what_will_not_go(walked: Any) -> None:
     _walk, left, store = walked
-    assert {kind: len(items) for kind, items in store.items() if items} == {"sticky": 1}
-    assert left == []  # the sticky item answered its delete: the finding names it, not the clean-up
+    # The walked sticky item and the one made for the good item's link: both answered their delete,
+    # so the findings name them, not the clean-up.
+    assert {kind: len(items) for kind, items in store.items() if items} == {"sticky": 2}
+    assert left == []
 
 
 async def test_the_coverage_credits_what_the_walk_exercised_and_gives_its_reasons(walked: Any) -> None:

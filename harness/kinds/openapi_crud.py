@@ -36,6 +36,7 @@ from .registry import StepContext, StepKind
 UNIQUE = ("name", "title", "username", "call_letters", "invoice_number", "email")
 RECORD = "crud findings"
 ITEM = re.compile(r"^\{([^}]+)\}(?:/[^{}/]+)?$")  # an item below a collection, or one of its actions
+PARAM = re.compile(r"^\{([^}]+)\}$")
 # Flags a soft delete leaves readable: the item reads back, but as gone.
 GONE = {"active": False, "is_active": False, "deleted": True, "is_deleted": True}
 
@@ -291,6 +292,8 @@ class Walk:
                 read = await self._update(r, method, ident, read) or read
         for method, path in self._actions(r):
             await self._action(r, method, path, ident)
+        for path, owner in self._links(r):
+            await self._link(r, path, owner, ident)
         if "DELETE" in r.methods:
             await self._delete(r, ident)
 
@@ -373,6 +376,66 @@ class Walk:
             for m in item
             if m.upper() in ("POST", "PUT", "PATCH")
         ]
+
+    def _links(self, r: Resource) -> list[tuple[str, Resource]]:
+        """The item's links to another resource: ``/offices/{id}/sales-reps/{sales_rep_id}`` with a
+        POST (and a DELETE to undo it), the other resource named by its parameter."""
+        base = r.item + "/"
+        out = []
+        for path, item in sorted(self.document["paths"].items()):
+            rest = path[len(base) :].split("/") if path.startswith(base) else []
+            if len(rest) == 2 and "{" not in rest[0] and (m := PARAM.match(rest[1])) and "post" in item:
+                owner = self._owner(m.group(1))
+                if owner is not None:
+                    out.append((path, owner))
+        return out
+
+    async def _views(self, resources: list[tuple[Resource, str]]) -> list[Any]:
+        """What can be read of some items: each item and its own sub-collections (``/reps/{id}/offices``),
+        the time stamps of the change itself left out."""
+        paths = self.document["paths"]
+        views: list[Any] = []
+        for r, ident in resources:
+            below = [
+                p for p in paths if p.startswith(r.item + "/") and "{" not in p[len(r.item) :] and "get" in paths[p]
+            ]
+            for template in ([r.item] if "GET" in r.methods else []) + sorted(below):
+                response = await self.client.get(template.replace("{" + r.param + "}", ident))
+                views.append([template, response.status_code, _unstamped(_json(response))])
+        return views
+
+    async def _link(self, r: Resource, path: str, owner: Resource, ident: str) -> None:
+        """A link judged by what it changed: one of the two items, or their sub-collections, reads
+        otherwise after it; its DELETE, where there is one, reads as before again."""
+        other = await self.ensure(owner, 1)
+        if other is None:
+            why = self.blocked.get(owner.collection, "it could not be created")
+            for method in sorted(m.upper() for m in self.document["paths"][path]):
+                self.blocked.setdefault(f"{method} {path}", f"links to {owner.collection}, and {why}")
+            return
+        param = PARAM.match(path.rsplit("/", 1)[1]).group(1)  # type: ignore[union-attr]
+        called = path.replace("{" + r.param + "}", ident).replace("{" + param + "}", other)
+        pair = [(r, ident), (owner, other)]
+        before = await self._views(pair)
+        linked = before
+        for method in ("POST", "DELETE"):
+            if method.lower() not in self.document["paths"][path]:
+                continue
+            response = await self.client.request(method, called)
+            if response.status_code >= 300:
+                self._called(method, path, "status")
+                verb = "link" if method == "POST" else "unlink"
+                kind = "server error" if response.status_code >= 500 else f"{verb} refused"
+                self._find(method, path, called, response, kind, response.text)
+                return
+            self._called(method, path, "effect")
+            after = await self._views(pair)
+            if method == "POST":
+                linked = after
+                if after == before:
+                    self._find(method, path, called, response, "no effect visible", "the two items read as before")
+            elif after != before and linked != before:  # the unlink of a link that showed must undo it
+                self._find(method, path, called, response, "unlink not applied", "the two items read as linked")
 
     async def _action(self, r: Resource, method: str, path: str, ident: str) -> None:
         """An action judged by what it changed: the item or its collection reads otherwise after
@@ -490,6 +553,20 @@ class Walk:
 
 def _plain_text(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "string" and not schema.get("format") and "enum" not in schema
+
+
+def _unstamped(value: Any) -> Any:
+    """A JSON value without the time stamps a write sets on whatever it touches (and with an empty
+    field read as an absent one: an unlinked item may keep an empty list where it had none)."""
+    if isinstance(value, dict):
+        return {
+            k: _unstamped(v)
+            for k, v in value.items()
+            if k not in ("updated_at", "modified_at") and v not in (None, [], {})
+        }
+    if isinstance(value, list):
+        return [_unstamped(v) for v in value]
+    return value
 
 
 def _deactivated(body: Any) -> bool:
