@@ -427,6 +427,10 @@ class Walk:
                 verb = "link" if method == "POST" else "unlink"
                 kind = "server error" if response.status_code >= 500 else f"{verb} refused"
                 self._find(method, path, called, response, kind, response.text)
+                if method == "POST" and "delete" in self.document["paths"][path]:
+                    self.blocked.setdefault(
+                        f"DELETE {path}", f"its link answered {response.status_code}: nothing to undo"
+                    )
                 return
             self._called(method, path, "effect")
             after = await self._views(pair)
@@ -528,7 +532,8 @@ class Walk:
         for r in self.all:
             why = self.blocked.get(r.collection)
             if why is not None:
-                ops = [("POST", r.collection), *((m, r.item) for m in sorted(r.methods)), *self._actions(r)]
+                links = [(m.upper(), path) for path, _ in self._links(r) for m in self.document["paths"][path]]
+                ops = [("POST", r.collection), *((m, r.item) for m in sorted(r.methods)), *self._actions(r), *links]
                 out += [
                     {"method": m, "path": path, "reason": why} for m, path in ops if (m, path) not in self.exercised
                 ]
