@@ -1,18 +1,25 @@
 """``librelog.crud``: every resource of a LibreLog's own OpenAPI document created, read back,
 changed, read back, deleted and looked for again, through the scenario's LibreLog client.
 
-A resource is a collection path with a POST (``/advertisers/``) and an item path below it
-(``/advertisers/{advertiser_id}``). Its body is built from the document: the schema's own
-``example`` where it gives one, else a marked value of each required field's type; a field naming
-another resource (``advertiser_id``, ``clock_template_id``) gets one created first the same way.
-What each write did is checked by reading it back, so an answer of 200 counts for nothing alone:
+A resource is a collection path with a POST (``/advertisers/``) and something to read it back by:
+an item path below it (``/advertisers/{advertiser_id}``), a list (GET on the collection), or
+actions on its items. Its body is built from the document: the schema's own ``example`` where it
+gives one, else a marked value of each required field's type; a field naming another resource
+(``advertiser_id``, ``clock_template_id``) gets one created first the same way; the step's
+``bodies`` add what the server accepts and its document does not say. What each write did is
+checked by reading it back, so an answer of 200 counts for nothing alone:
 
 - create: the item reads back with every field sent (and the collection lists it);
 - update: a changed text field reads back changed;
+- an action (``/x/{id}/approve``): the item or its collection reads otherwise after it;
+- a link (``/offices/{id}/sales-reps/{id}``): one of the two items reads otherwise, and its
+  undo reads as before again;
 - delete: the item no longer reads (404), or reads back deactivated.
 
 Every departure is a finding (attached as "crud findings", the shape the fuzz phase uses) and the
-step fails naming them. What the walk created and could not delete is named too.
+step fails naming them. An operation the walk could not reach is named with the reason (its
+create, or a dependency's, failed), for the coverage; what it created and could not delete is
+named too.
 """
 
 from __future__ import annotations
@@ -191,7 +198,8 @@ class Walk:
     exercised: dict[tuple[str, str], str] = field(default_factory=dict)  # (method, template) -> level
     created: list[tuple[Resource, str]] = field(default_factory=list)  # for the clean-up, in order
     ids: dict[str, str] = field(default_factory=dict)  # resource collection -> an id made for others
-    blocked: dict[str, str] = field(default_factory=dict)  # collection -> why it was not walked
+    # Why something was not walked: by collection (and all it holds), or by "METHOD /path".
+    blocked: dict[str, str] = field(default_factory=dict)
     counter: int = 0
     token: str = field(default_factory=lambda: secrets.token_hex(3))
 
@@ -266,7 +274,10 @@ class Walk:
         return ident
 
     def _called(self, method: str, template: str, level: str) -> None:
-        self.exercised[(method, template)] = level
+        """An operation called, and how far the walk judged it (the strongest of its calls kept)."""
+        before = self.exercised.get((method, template))
+        if before is None or (before == "status" and level == "effect"):
+            self.exercised[(method, template)] = level
 
     async def resource(self, r: Resource) -> None:
         body = await self.body(r)
