@@ -23,7 +23,11 @@ def _fuzz_intro(scenario: str, record: dict[str, Any], summary: str) -> str:
 
 
 def _crud_intro(scenario: str, record: dict[str, Any], summary: str) -> str:
-    not_walked = {entry["path"] for entry in record.get("not_walked", []) if entry["method"] == "POST"}
+    not_walked = {  # the collections: their items' operations, actions and links follow them
+        entry["path"]
+        for entry in record.get("not_walked", [])
+        if entry["method"] == "POST" and "{" not in entry["path"]
+    }
     left = record.get("left") or []
     return (
         f"`{scenario}`: {record.get('resources', 0)} resource(s) of LibreLog's own document were created,"
