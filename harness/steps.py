@@ -98,14 +98,19 @@ class Runner:
                 await check()
 
     async def teardown(self, steps: list[dict[str, Any]], *, after_failure: bool = False) -> None:
-        """Steps that run whatever happened before; their failure fails a scenario that had passed,
-        and is recorded beside the first failure of one that had not."""
-        try:
-            await self.run(steps, prefix="pack teardown: ")
-        except Exception as exc:
-            if not after_failure:
-                raise
+        """Steps that run whatever happened before, each whatever happened to the one before it
+        (a clean-up that fails must not keep the next from running); the first failure fails a
+        scenario that had passed, and is recorded beside the first failure of one that had not."""
+        failures: list[Exception] = []
+        for step in steps:
+            try:
+                await self.run([step], prefix="pack teardown: ")
+            except Exception as exc:
+                failures.append(exc)
+        for exc in failures[1:] if not after_failure else failures:
             self.rec.text("teardown failed too", f"{type(exc).__name__}: {exc}")
+        if failures and not after_failure:
+            raise failures[0]
 
     def _title(self, step: dict[str, Any], kind: str, spec: Any) -> str:
         if not step.get("name"):

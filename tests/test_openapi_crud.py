@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from harness.api_coverage import measure, recorded
+from harness.errors import HarnessError
 from harness.kinds.openapi_crud import Walk, resources, values_equal
 from reports import verification
 from tests.allure_results import attach, result, step
@@ -259,3 +260,58 @@ def test_the_report_shows_the_walks_findings_what_it_could_not_reach_and_what_it
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     assert rows[0].startswith("| `POST /broken/` | 500 | server error |")  # server errors first
     assert rows[1].startswith("| `PUT /lossy/{lossy_id}` | — | update not applied |")
+
+
+async def test_a_row_seeded_where_the_create_fails_is_walked_and_unblocks_what_needs_it() -> None:
+    store: dict[str, dict[str, dict[str, Any]]] = {}
+    asked: list[tuple[str, dict[str, Any]]] = []
+
+    async def seed(table: str, body: dict[str, Any]) -> str:
+        """What a row put straight into the server's store looks like: it reads like any other."""
+        asked.append((table, body))
+        ident = str(uuid.uuid4())
+        store.setdefault("broken", {})[ident] = {"id": ident, "status": "new", **body}
+        return ident
+
+    server = TestServer(_app(store), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
+            walk = Walk(client, DOCUMENT, [], seed=seed, tables={"broken": "broken_rows"})
+            for r in walk.all:
+                await walk.resource(r)
+            await walk.clean()
+    finally:
+        await server.close()
+    # The failed create is still a finding; the item's update and delete are then judged by effect.
+    assert ("POST", "/broken/", "server error") in {(f.method, f.path, f.kind) for f in walk.findings}
+    assert (
+        walk.exercised[("PUT", "/broken/{broken_id}")] == walk.exercised[("DELETE", "/broken/{broken_id}")] == "effect"
+    )
+    assert walk.exercised[("POST", "/orphan/")] == "effect"  # its dependency now exists
+    assert not [e for e in walk.not_walked() if e["path"].startswith(("/broken", "/orphan"))]
+    assert asked[0][0] == "broken_rows" and asked[0][1]["name"].startswith("lv")  # the refused body
+    assert walk.refused == {"broken"} and "/broken/" in walk.seeded
+
+
+async def test_the_seed_command_gets_its_table_body_and_mark_and_its_rows_are_saved(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from harness.kinds.openapi_crud import _seeder
+    from harness.secrets import Masker
+
+    script = tmp_path / "seed.py"
+    script.write_text(
+        "import sys, json; b = json.loads(sys.argv[2]); print('owners 7'); print(sys.argv[1], b['n'] + sys.argv[3])\n"
+    )
+    saved: dict[str, Any] = {}
+    notes: list[tuple[str, str]] = []
+    target = SimpleNamespace(may_run_commands=True, masker=Masker([]))
+    rec = SimpleNamespace(text=lambda name, value: notes.append((name, value)))
+    context = SimpleNamespace(saved=saved, target=target, rec=rec)
+    seed = _seeder(context, {"run": ["python3", str(script), "{table}", "{row}", "{mark}"]}, "lvabc")  # type: ignore[arg-type]
+    assert await seed("things", {"n": "x"}) == "xlvabc"
+    assert saved["seeded"] == [{"table": "owners", "id": "7"}, {"table": "things", "id": "xlvabc"}]
+    target.may_run_commands = False
+    with pytest.raises(HarnessError, match="--allow-commands"):
+        await seed("things", {"n": "x"})

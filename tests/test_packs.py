@@ -232,6 +232,9 @@ PREFIXES = (
     "original-libretime-",
     "original-voice-",
     "original-read-",
+    "original-invoice-",
+    "original-traffic-",
+    "original-audio-",
 )
 
 

@@ -425,3 +425,35 @@ def test_each_matches_holds_every_item_of_a_list_to_a_pattern() -> None:
         run_steps(t, [{"value.expect": {"value": [*good[:1], {"start": "2099-01-01T12:00:00"}], "jmespath": [rule]}}])
     with pytest.raises(ExpectationFailed, match="expected a list of strings"):
         run_steps(t, [{"value.expect": {"value": [], "jmespath": [rule]}}])
+
+
+class _Teardown:
+    """Just what Runner.teardown uses: ``run`` (one step at a time here) and the recorder."""
+
+    def __init__(self, failing: set[str]) -> None:
+        self.ran: list[str] = []
+        self.noted: list[str] = []
+        self.failing = failing
+        self.rec = type("Rec", (), {"text": lambda _self, name, value: self.noted.append(value)})()
+
+    async def run(self, steps: list[dict[str, Any]], prefix: str = "") -> None:
+        for step in steps:
+            self.ran.append(step["name"])
+            if step["name"] in self.failing:
+                raise HarnessError(f"{step['name']} failed")
+
+
+@pytest.mark.parametrize("after_failure", [False, True])
+async def test_every_teardown_step_runs_though_one_before_it_failed(after_failure: bool) -> None:
+    from harness.steps import Runner
+
+    fake = _Teardown({"a", "b"})
+    steps = [{"name": n} for n in ("a", "b", "c")]
+    if after_failure:
+        await Runner.teardown(fake, steps, after_failure=True)  # type: ignore[arg-type]
+        assert fake.noted == ["HarnessError: a failed", "HarnessError: b failed"]
+    else:
+        with pytest.raises(HarnessError, match="a failed"):
+            await Runner.teardown(fake, steps)  # type: ignore[arg-type]
+        assert fake.noted == ["HarnessError: b failed"]
+    assert fake.ran == ["a", "b", "c"]

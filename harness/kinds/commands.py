@@ -12,6 +12,8 @@ from typing import Any
 
 from ..capabilities import Capability
 from ..errors import HarnessError
+from ..report import Recorder
+from ..targets.base import Target
 from .registry import StepContext, StepKind
 
 _USERINFO = re.compile(r"(://[^:/@\s]+):[^@/\s]+@")
@@ -22,16 +24,25 @@ def shown(text: str) -> str:
     return _USERINFO.sub(r"\1:•••@", text)
 
 
-async def _command(context: StepContext) -> None:
-    runner, spec = context.runner, context.spec
-    if not runner.target.may_run_commands:
+async def run_command(
+    target: Target,
+    rec: Recorder,
+    argv: list[str],
+    stdin: str | None = None,
+    limit_s: float = 30.0,
+    want: int = 0,
+    stdin_shown: str | None = None,
+) -> str:
+    """Run a program for a step: refused unless the target allows commands; its command line and
+    output recorded (masked; ``stdin_shown`` names a long script instead of repeating it); its
+    standard output returned; an exit other than ``want`` raised with the tail of its stderr."""
+    if not target.may_run_commands:
         raise HarnessError("the target does not allow commands: run with --allow-commands to let scenarios run them")
-    argv = _flat(spec["run"])
-    timeout = spec.get("timeout_s", 30.0)
-    stdin = spec.get("stdin")
-    masker = runner.target.masker
-    runner.rec.text(
-        "command", masker.text(" ".join(shown(a) for a in argv)) + (f"\n\nstdin:\n{stdin}" if stdin else "")
+    masker = target.masker
+    stdin_shown = stdin if stdin_shown is None else stdin_shown
+    rec.text(
+        "command",
+        masker.text(" ".join(shown(a) for a in argv)) + (f"\n\nstdin:\n{stdin_shown}" if stdin_shown else ""),
     )
     try:
         process = await asyncio.create_subprocess_exec(
@@ -43,18 +54,30 @@ async def _command(context: StepContext) -> None:
     except OSError as exc:
         raise HarnessError(f"command {shown(argv[0])} could not start: {exc.strerror or exc}") from None
     try:
-        out, err = await asyncio.wait_for(process.communicate(stdin.encode() if stdin is not None else None), timeout)
+        out, err = await asyncio.wait_for(process.communicate(stdin.encode() if stdin is not None else None), limit_s)
     except TimeoutError:
         process.kill()
         await process.wait()
-        raise HarnessError(f"command {shown(argv[0])} did not finish within {timeout:g} s (killed)") from None
+        raise HarnessError(f"command {shown(argv[0])} did not finish within {limit_s:g} s (killed)") from None
     stdout, stderr = masker.text(out.decode(errors="replace")), masker.text(err.decode(errors="replace"))
-    runner.rec.text("command output", f"exit {process.returncode}\n\nstdout:\n{stdout}\n\nstderr:\n{stderr}")
-    want = spec.get("exit_code", 0)
+    rec.text("command output", f"exit {process.returncode}\n\nstdout:\n{stdout}\n\nstderr:\n{stderr}")
     if process.returncode != want:
         raise HarnessError(
             f"command {shown(argv[0])} exited {process.returncode} (expected {want}): {stderr.strip()[-500:]}"
         )
+    return stdout
+
+
+async def _command(context: StepContext) -> None:
+    runner, spec = context.runner, context.spec
+    stdout = await run_command(
+        runner.target,
+        runner.rec,
+        flat(spec["run"]),
+        spec.get("stdin"),
+        spec.get("timeout_s", 30.0),
+        spec.get("exit_code", 0),
+    )
     if "save_as" in spec:
         runner.ctx.saved[spec["save_as"]] = _parsed(stdout, spec.get("output", "text"))
     # A row the command made in LibreLog's own store (a log, a voice track): the run's own, so a
@@ -64,9 +87,9 @@ async def _command(context: StepContext) -> None:
         made.append(stdout.strip())
 
 
-def _flat(items: list[Any]) -> list[str]:
+def flat(items: list[Any]) -> list[str]:
     """The argument list, with a templated list (a pack's ``{{ vars.psql }}``) spliced in."""
-    return [str(a) for item in items for a in (_flat(item) if isinstance(item, list) else [item])]
+    return [str(a) for item in items for a in (flat(item) if isinstance(item, list) else [item])]
 
 
 def _parsed(stdout: str, output: str) -> Any:
@@ -111,6 +134,6 @@ KINDS = [
         SCHEMA,
         description="run a local program (fixtures an API cannot create); needs the commands capability",
         needs=Capability.COMMANDS,
-        title=lambda spec: f"command {shown(_flat(spec['run'])[0])}",
+        title=lambda spec: f"command {shown(flat(spec['run'])[0])}",
     )
 ]

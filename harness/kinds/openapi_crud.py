@@ -25,9 +25,10 @@ named too.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,7 +36,9 @@ from typing import Any
 import httpx
 
 from ..checks.common import read_json
+from ..errors import HarnessError
 from ..expect import ExpectationFailed
+from .commands import flat, run_command
 from .openapi_fuzz import EXERCISED
 from .registry import StepContext, StepKind
 
@@ -194,6 +197,12 @@ class Walk:
     document: dict[str, Any]
     exclude: list[str]
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # resource name -> fields to send
+    # Where the server's own create fails: a row put straight into its store (the resource's table
+    # and the body the create was refused), answering the row's id; the walk goes on from there.
+    seed: Callable[[str, dict[str, Any]], Awaitable[str]] | None = None
+    tables: dict[str, str] = field(default_factory=dict)  # resource name -> its table, for the seed
+    seeded: list[str] = field(default_factory=list)  # the collections walked from a seeded row
+    refused: set[str] = field(default_factory=set)  # resources whose create failed (it may still have stored)
     findings: list[Finding] = field(default_factory=list)
     exercised: dict[tuple[str, str], str] = field(default_factory=dict)  # (method, template) -> level
     created: list[tuple[Resource, str]] = field(default_factory=list)  # for the clean-up, in order
@@ -266,7 +275,11 @@ class Walk:
         response = await self.client.post(r.collection, json=body)
         if response.status_code >= 300:
             self.blocked.setdefault(r.collection, f"POST answered {response.status_code}: {response.text[:120]}")
-            return None
+            self.refused.add(r.name)
+            ident = await self._seeded(r, body)
+            if ident is not None:
+                self.ids[r.collection] = ident
+            return ident
         ident = _ident(response)
         if ident is not None:
             self.ids[r.collection] = ident
@@ -289,17 +302,23 @@ class Walk:
         if response.status_code >= 300:
             kind = "server error" if response.status_code >= 500 else "create refused the document's own body"
             self.blocked[r.collection] = f"its create answered {response.status_code}: {response.text[:120]}"
-            return self._find("POST", r.collection, r.collection, response, kind, response.text)
-        ident = _ident(response)
-        if ident is None:
-            self.blocked[r.collection] = "its create answered no id"
-            return self._find("POST", r.collection, r.collection, response, "created without an id", response.text)
-        self.created.append((r, ident))
-        read = await self._read(r, ident, first=True)
-        if read is not None:
-            self._compare("POST", r.collection, r.collection, body, read, "create not read back")
+            self._find("POST", r.collection, r.collection, response, kind, response.text)
+            self.refused.add(r.name)
+            ident = await self._seeded(r, body)
+            if ident is None:
+                return None
+            read = await self._read(r, ident, first=True)
+        else:
+            ident = _ident(response)
+            if ident is None:
+                self.blocked[r.collection] = "its create answered no id"
+                return self._find("POST", r.collection, r.collection, response, "created without an id", response.text)
+            self.created.append((r, ident))
+            read = await self._read(r, ident, first=True)
+            if read is not None:
+                self._compare("POST", r.collection, r.collection, body, read, "create not read back")
         for method in ("PUT", "PATCH"):
-            if method in r.methods and read is not None:
+            if method in r.methods:
                 read = await self._update(r, method, ident, read) or read
         for method, path in self._actions(r):
             await self._action(r, method, path, ident)
@@ -307,6 +326,20 @@ class Walk:
             await self._link(r, path, owner, ident)
         if "DELETE" in r.methods:
             await self._delete(r, ident)
+
+    async def _seeded(self, r: Resource, body: dict[str, Any]) -> str | None:
+        """A row of ``r`` put into the server's store where its create failed (None: no seed for
+        it, or the seed failed too, which the reason for not walking it then says)."""
+        table = self.tables.get(r.name)
+        if self.seed is None or table is None:
+            return None
+        try:
+            ident = await self.seed(table, body)
+        except HarnessError as exc:
+            self.blocked[r.collection] += f"; its row could not be seeded either: {exc}"
+            return None
+        self.seeded.append(r.collection)
+        return ident
 
     def _has_list(self, r: Resource) -> bool:
         return "get" in self.document["paths"][r.collection]
@@ -351,24 +384,30 @@ class Walk:
             self._find(method, template, called, None, kind, "; ".join(differ))
         return not differ
 
-    async def _update(self, r: Resource, method: str, ident: str, current: dict[str, Any]) -> dict[str, Any] | None:
-        """A text field the item has, changed, and read back changed."""
+    async def _update(
+        self, r: Resource, method: str, ident: str, current: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """A text field the item has, changed, and read back changed. An item that does not read
+        (already a finding) still gets the change, judged by its answer alone."""
         schema = self.schemas.body(self.document["paths"][r.item][method.lower()]) or {}
         texts = [
             n
             for n, p in (schema.get("properties") or {}).items()
-            if _plain_text(self.schemas.resolve(p)) and n in current and isinstance(current[n], (str, type(None)))
+            if _plain_text(self.schemas.resolve(p))
+            and (current is None or (n in current and isinstance(current[n], (str, type(None)))))
         ]
         if not texts:
             return None
         name = next((n for n in ("name", "title", "notes", "description") if n in texts), texts[0])
         self.counter += 1
         change = {name: f"lv{self.token}c{self.counter}"}
-        self._called(method, r.item, "effect")
+        self._called(method, r.item, "effect" if current is not None else "status")
         response = await self.client.request(method, r.at(ident), json=change)
         if response.status_code >= 300:
             kind = "server error" if response.status_code >= 500 else "update refused"
             self._find(method, r.item, r.at(ident), response, kind, response.text)
+            return None
+        if current is None:
             return None
         read = await self._read(r, ident)
         if read is None:
@@ -377,13 +416,19 @@ class Walk:
             self._compare(method, r.item, r.at(ident), change, read, "update not applied")
         return read
 
+    def _excluded(self, path: str) -> bool:
+        return any(path.startswith(p) for p in self.exclude)
+
     def _actions(self, r: Resource) -> list[tuple[str, str]]:
         """The item's actions: ``/advertisers/{id}/approve`` and the like (one more literal word)."""
         base = r.item + "/"
         return [
             (m.upper(), path)
             for path, item in sorted(self.document["paths"].items())
-            if path.startswith(base) and "/" not in path[len(base) :] and "{" not in path[len(base) :]
+            if path.startswith(base)
+            and "/" not in path[len(base) :]
+            and "{" not in path[len(base) :]
+            and not self._excluded(path)
             for m in item
             if m.upper() in ("POST", "PUT", "PATCH")
         ]
@@ -395,7 +440,13 @@ class Walk:
         out = []
         for path, item in sorted(self.document["paths"].items()):
             rest = path[len(base) :].split("/") if path.startswith(base) else []
-            if len(rest) == 2 and "{" not in rest[0] and (m := PARAM.match(rest[1])) and "post" in item:
+            if (
+                len(rest) == 2
+                and "{" not in rest[0]
+                and (m := PARAM.match(rest[1]))
+                and "post" in item
+                and not self._excluded(path)
+            ):
                 owner = self._owner(m.group(1))
                 if owner is not None:
                     out.append((path, owner))
@@ -628,14 +679,49 @@ def _ident(response: httpx.Response) -> str | None:
     return None
 
 
+def _seeder(context: StepContext, spec: dict[str, Any], mark: str) -> Callable[[str, dict[str, Any]], Awaitable[str]]:
+    """The seed command as the walk calls it: ``{table}``, ``{row}`` (the refused body as JSON) and
+    ``{mark}`` (the walk's mark, for the text it makes up) in its arguments replaced; it prints
+    one "table id" line per row it inserted, the asked row last. Every row is saved (``save_as``)
+    as it is made, for the teardown to remove."""
+    rows: list[dict[str, str]] = context.saved.setdefault(spec.get("save_as", "seeded"), [])
+    rows.clear()
+
+    async def seed(table: str, body: dict[str, Any]) -> str:
+        row = json.dumps(body)
+        argv = [a.replace("{table}", table).replace("{row}", row).replace("{mark}", mark) for a in flat(spec["run"])]
+        out = await run_command(
+            context.target, context.rec, argv, spec.get("stdin"), stdin_shown="the step's seed.stdin"
+        )
+        lines = [line.split() for line in out.splitlines() if line.strip()]
+        if not lines or any(len(line) != 2 for line in lines):
+            raise HarnessError(f"the seed command printed no 'table id' lines for {table}: {out.strip()[:200]!r}")
+        rows.extend({"table": t, "id": i} for t, i in lines)
+        return lines[-1][1]
+
+    return seed
+
+
 async def _crud(context: StepContext) -> None:
     spec = context.spec
     client = context.target.librelog
     document = await read_json(client, spec.get("openapi", "/openapi.json"))
     walk = Walk(client, document, list(spec.get("exclude", [])), dict(spec.get("bodies", {})))
-    for r in walk.all:
-        await walk.resource(r)
-    left = await walk.clean()
+    if "seed" in spec:
+        walk.seed, walk.tables = _seeder(context, spec["seed"], f"lv{walk.token}"), dict(spec["seed"]["tables"])
+    try:
+        for r in walk.all:
+            await walk.resource(r)
+        left = await walk.clean()
+    finally:
+        if "seed" in spec:
+            # What the API could not take back (a create that failed and stored all the same, a soft
+            # delete, an action's copy): the teardown looks for the walk's mark in every resource's
+            # table (named in ``tables``, else after the resource).
+            names = sorted({walk.tables.get(r.name, r.name.replace("-", "_")) for r in walk.all})
+            context.saved[spec["seed"].get("save_as", "seeded")] += [
+                {"table": t, "marker": f"lv{walk.token}"} for t in names
+            ]
     context.rec.json(
         RECORD,
         {
@@ -675,6 +761,35 @@ KINDS = [
                     "additionalProperties": {"type": "object"},
                     "description": "fields sent to a resource (by its collection's name, e.g. clocks) over the"
                     " ones built from the document: what its server accepts and its document does not say",
+                },
+                "seed": {
+                    "type": "object",
+                    "required": ["run", "tables"],
+                    "additionalProperties": False,
+                    "description": "where the server's own create fails, a command that puts the row into its"
+                    " store, so the item's other operations are still walked (needs the commands capability)",
+                    "properties": {
+                        "run": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": ["string", "number", "array"]},
+                            "description": "the program and its arguments; {table}, {row} (the refused body"
+                            " as JSON) and {mark} (the walk's mark, for made-up text) are replaced; it prints"
+                            " a 'table id' line per row inserted, the asked one last",
+                        },
+                        "stdin": {"type": "string", "description": "text given on standard input"},
+                        "tables": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                            "description": "resource name (its collection's last segment) -> its table: seeded"
+                            " where its create fails; a resource not named here has a table named after it",
+                        },
+                        "save_as": {
+                            "type": "string",
+                            "description": "the rows inserted are saved under this name (default seeded),"
+                            " as a list of {table, id}, for the teardown to remove",
+                        },
+                    },
                 },
             },
         },
