@@ -91,10 +91,14 @@ def _app(store: dict[str, dict[str, dict[str, Any]]]) -> web.Application:
         return store.get(request.match_info["kind"], {}).get(request.match_info["ident"])
 
     async def read(request: web.Request) -> web.Response:
+        if request.match_info["kind"] == "hidden":  # stores what it is given, reads nothing back
+            return web.json_response({"detail": "boom"}, status=500)
         item = _item(request)
         return web.json_response(item) if item else web.json_response({"detail": "not found"}, status=404)
 
     async def listing(request: web.Request) -> web.Response:
+        if request.match_info["kind"] == "hidden":
+            return web.json_response({"detail": "boom"}, status=500)
         return web.json_response(list(store.get(request.match_info["kind"], {}).values()))
 
     async def update(request: web.Request) -> web.Response:
@@ -103,6 +107,8 @@ def _app(store: dict[str, dict[str, dict[str, Any]]]) -> web.Application:
             return web.json_response({"detail": "not found"}, status=404)
         if request.match_info["kind"] != "lossy":
             item.update(await request.json())
+        if request.match_info["kind"] == "halfway":  # stores the change, then fails its answer
+            return web.json_response({"detail": "boom"}, status=500)
         return web.json_response(item)
 
     async def delete(request: web.Request) -> web.Response:
@@ -114,10 +120,15 @@ def _app(store: dict[str, dict[str, dict[str, Any]]]) -> web.Application:
         item = _item(request)
         if item is not None and request.match_info["action"] == "approve":
             item["status"] = "approved"
+        if request.match_info["kind"] == "halfway":
+            return web.json_response({"detail": "boom"}, status=500)
         return web.json_response({"ok": True})
 
     async def link(request: web.Request) -> web.Response:
         item = _item(request)
+        if request.match_info["other"] == "refuse":  # a link that always fails: nothing to undo
+            status = 500 if request.method == "POST" else 404
+            return web.json_response({"detail": "no"}, status=status)
         if item is not None and request.match_info["other"] == "lossy":
             links = item.setdefault("links", [])
             if request.method == "POST":
@@ -315,3 +326,94 @@ async def test_the_seed_command_gets_its_table_body_and_mark_and_its_rows_are_sa
     target.may_run_commands = False
     with pytest.raises(HarnessError, match="--allow-commands"):
         await seed("things", {"n": "x"})
+
+
+async def test_a_free_form_update_changes_a_text_field_the_item_reads_back_with() -> None:
+    loose = _resource("loose", NAMED)
+    loose["/loose/{loose_id}"]["put"]["requestBody"] = _body({"type": "object", "title": "Loose Update"})
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": loose}
+    store: dict[str, dict[str, dict[str, Any]]] = {}
+    server = TestServer(_app(store), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
+            walk = Walk(client, document, [])
+            await walk.resource(walk.all[0])
+    finally:
+        await server.close()
+    # Judged by effect, and no finding: the text field it chose from the item read back changed.
+    assert walk.exercised[("PUT", "/loose/{loose_id}")] == "effect" and not walk.findings
+    assert not walk.not_walked()
+
+
+async def test_a_write_that_fails_and_changes_the_item_anyway_is_a_finding_judged_by_effect() -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": _resource("halfway", NAMED, ("approve",)),
+    }
+    store: dict[str, dict[str, dict[str, Any]]] = {}
+    server = TestServer(_app(store), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
+            walk = Walk(client, document, [])
+            await walk.resource(walk.all[0])
+    finally:
+        await server.close()
+    found = {(f.method, f.path, f.kind) for f in walk.findings}
+    assert ("PUT", "/halfway/{halfway_id}", "changed though it failed") in found
+    assert ("POST", "/halfway/{halfway_id}/approve", "changed though it failed") in found
+    assert (
+        walk.exercised[("PUT", "/halfway/{halfway_id}")]
+        == walk.exercised[("POST", "/halfway/{halfway_id}/approve")]
+        == "effect"
+    )
+
+
+async def test_the_undo_of_a_link_that_failed_is_judged_as_changing_nothing() -> None:
+    paths = {
+        **_resource("good", NAMED),
+        **_resource("refuse", NAMED),
+        "/good/{good_id}/refuse/{refuse_id}": {"post": {}, "delete": {}},
+    }
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
+    server = TestServer(_app({}), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
+            walk = Walk(client, document, [])
+            await walk.resource(next(r for r in walk.all if r.name == "good"))
+    finally:
+        await server.close()
+    link = "/good/{good_id}/refuse/{refuse_id}"
+    assert {(f.method, f.kind) for f in walk.findings if f.path == link} == {("POST", "server error")}
+    # Both judged by what the two items read: the same as before each call.
+    assert walk.exercised[("POST", link)] == walk.exercised[("DELETE", link)] == "effect"
+
+
+async def test_a_write_on_an_item_its_api_cannot_read_is_judged_by_its_row_in_the_store() -> None:
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": _resource("hidden", NAMED)}
+    store: dict[str, dict[str, dict[str, Any]]] = {}
+    asked: list[tuple[str, str]] = []
+
+    async def stored(table: str, ident: str) -> dict[str, Any] | None:
+        asked.append((table, ident))
+        return store.get("hidden", {}).get(ident)
+
+    server = TestServer(_app(store), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
+            walk = Walk(client, document, [], stored=stored, tables={"hidden": "hidden_rows"})
+            await walk.resource(walk.all[0])
+    finally:
+        await server.close()
+    kinds = {(f.method, f.kind) for f in walk.findings}
+    assert ("GET", "created item not readable") in kinds and ("GET", "list not readable") in kinds
+    # The update and the delete read back through the row: applied, so no finding of theirs.
+    assert not {k for k in kinds if k[0] in ("PUT", "DELETE")}
+    assert (
+        walk.exercised[("PUT", "/hidden/{hidden_id}")] == walk.exercised[("DELETE", "/hidden/{hidden_id}")] == "effect"
+    )
+    assert asked and {t for t, _ in asked} == {"hidden_rows"} and store["hidden"] == {}

@@ -235,6 +235,7 @@ PREFIXES = (
     "original-invoice-",
     "original-traffic-",
     "original-audio-",
+    "original-clock-",
 )
 
 

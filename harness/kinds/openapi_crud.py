@@ -3,18 +3,23 @@ changed, read back, deleted and looked for again, through the scenario's LibreLo
 
 A resource is a collection path with a POST (``/advertisers/``) and something to read it back by:
 an item path below it (``/advertisers/{advertiser_id}``), a list (GET on the collection), or
-actions on its items. Its body is built from the document: the schema's own ``example`` where it
-gives one, else a marked value of each required field's type; a field naming another resource
-(``advertiser_id``, ``clock_template_id``) gets one created first the same way; the step's
-``bodies`` add what the server accepts and its document does not say. What each write did is
-checked by reading it back, so an answer of 200 counts for nothing alone:
+actions on its items. What its create sends is built from the document: a JSON body (the
+schema's own ``example`` where it gives one, else a marked value of each required field's type),
+an upload's form (a small text file for each file field), or its query parameters; a field naming
+another resource (``advertiser_id``, ``clock_template_id``) gets one created first the same way;
+the step's ``bodies`` add what the server accepts and its document does not say. What each write
+did is checked by reading it back, so an answer of 200 counts for nothing alone:
 
 - create: the item reads back with every field sent (and the collection lists it);
 - update: a changed text field reads back changed;
 - an action (``/x/{id}/approve``): the item or its collection reads otherwise after it;
 - a link (``/offices/{id}/sales-reps/{id}``): one of the two items reads otherwise, and its
   undo reads as before again;
-- delete: the item no longer reads (404), or reads back deactivated.
+- delete: the item no longer reads (404), or reads back deactivated;
+- a write that fails (4xx, 5xx) must leave what it touched reading as before.
+
+Where the server's own create fails, the step's ``seed`` command puts the row into its store and
+the walk goes on from that row, so its item's operations are still judged by their effect.
 
 Every departure is a finding (attached as "crud findings", the shape the fuzz phase uses) and the
 step fails naming them. An operation the walk could not reach is named with the reason (its
@@ -112,11 +117,32 @@ class Schemas:
             return self.resolve(options[0])
         return schema
 
-    def body(self, operation: dict[str, Any]) -> dict[str, Any] | None:
+    def body(self, operation: dict[str, Any], media: str = "application/json") -> dict[str, Any] | None:
         content = ((operation.get("requestBody") or {}).get("content")) or {}
-        if "application/json" not in content:
+        if media not in content:
             return None
-        return self.resolve(content["application/json"].get("schema"))
+        return self.resolve(content[media].get("schema"))
+
+
+@dataclass
+class Sent:
+    """What a create sends: a JSON body, a form with files (an upload), or query parameters."""
+
+    how: str  # "json", "form" or "query"
+    values: dict[str, Any]
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The values sent, files aside: what the item should read back with."""
+        return {k: v for k, v in self.values.items() if not isinstance(v, tuple)}
+
+    def request(self) -> dict[str, Any]:
+        if self.how == "json":
+            return {"json": self.values}
+        if self.how == "query":
+            return {"params": self.values}
+        files = {k: v for k, v in self.values.items() if isinstance(v, tuple)}
+        return {"data": {k: str(v) for k, v in self.fields.items()}, "files": files}
 
 
 def _later(name: str) -> bool:
@@ -201,6 +227,9 @@ class Walk:
     # and the body the create was refused), answering the row's id; the walk goes on from there.
     seed: Callable[[str, dict[str, Any]], Awaitable[str]] | None = None
     tables: dict[str, str] = field(default_factory=dict)  # resource name -> its table, for the seed
+    # An item's row read from the server's store (table, id -> the row, None: no such row), for the
+    # effect of a write on an item its API cannot read back.
+    stored: Callable[[str, str], Awaitable[dict[str, Any] | None]] | None = None
     seeded: list[str] = field(default_factory=list)  # the collections walked from a seeded row
     refused: set[str] = field(default_factory=set)  # resources whose create failed (it may still have stored)
     findings: list[Finding] = field(default_factory=list)
@@ -237,10 +266,28 @@ class Walk:
                     return r
         return None
 
-    async def body(self, r: Resource, depth: int = 0) -> dict[str, Any] | None:
-        schema = self.schemas.body(self.document["paths"][r.collection]["post"])
-        if schema is None:
-            return None
+    async def body(self, r: Resource, depth: int = 0) -> Sent | None:
+        """What the create sends, built from its document: a JSON body, else an upload's form (a
+        small text file for each file field), else its query parameters (None: it takes nothing
+        the walk can build, or a resource it names could not be created)."""
+        operation = self.document["paths"][r.collection]["post"]
+        for how, media in (("json", "application/json"), ("form", "multipart/form-data")):
+            schema = self.schemas.body(operation, media)
+            if schema is not None:
+                values = await self._fields(r, schema, depth)
+                return None if values is None else Sent(how, values | self.bodies.get(r.name, {}))
+        if any(p.get("in") == "query" and p.get("required") for p in operation.get("parameters", [])):
+            params = await self._query(operation)
+            if params is None:
+                self.blocked[r.collection] = (
+                    "a query parameter of its create names a resource the walk could not create"
+                )
+                return None
+            return Sent("query", params | self.bodies.get(r.name, {}))
+        self.blocked.setdefault(r.collection, "its create takes nothing the walk can build: not walked")
+        return None
+
+    async def _fields(self, r: Resource, schema: dict[str, Any], depth: int) -> dict[str, Any] | None:
         self.counter += 1
         unique = f"{self.token}{self.counter}"
         example = schema.get("example") if isinstance(schema.get("example"), dict) else {}
@@ -261,22 +308,24 @@ class Walk:
                 out[name] = ident
             elif name in example and name not in UNIQUE:
                 out[name] = example[name]
+            elif prop.get("format") == "binary":  # an upload's file
+                out[name] = (f"librelog-verify-{unique}.txt", f"librelog-verify {unique}\n".encode(), "text/plain")
             else:
                 out[name] = _value(name, prop, unique)
-        return out | self.bodies.get(r.name, {})
+        return out
 
     async def ensure(self, r: Resource, depth: int, fresh: bool = False) -> str | None:
         """An id of ``r`` for another resource's field: one made earlier, else one created."""
         if r.collection in self.ids and not fresh:
             return self.ids[r.collection]
-        body = await self.body(r, depth)
-        if body is None:
+        sent = await self.body(r, depth)
+        if sent is None:
             return None
-        response = await self.client.post(r.collection, json=body)
+        response = await self.client.post(r.collection, **sent.request())
         if response.status_code >= 300:
             self.blocked.setdefault(r.collection, f"POST answered {response.status_code}: {response.text[:120]}")
             self.refused.add(r.name)
-            ident = await self._seeded(r, body)
+            ident = await self._seeded(r, sent.fields)
             if ident is not None:
                 self.ids[r.collection] = ident
             return ident
@@ -293,18 +342,17 @@ class Walk:
             self.exercised[(method, template)] = level
 
     async def resource(self, r: Resource) -> None:
-        body = await self.body(r)
-        if body is None:
-            self.blocked.setdefault(r.collection, "its create takes no JSON body (an upload): not walked")
+        sent = await self.body(r)
+        if sent is None:
             return
-        response = await self.client.post(r.collection, json=body)
+        response = await self.client.post(r.collection, **sent.request())
         self._called("POST", r.collection, "effect")
         if response.status_code >= 300:
             kind = "server error" if response.status_code >= 500 else "create refused the document's own body"
             self.blocked[r.collection] = f"its create answered {response.status_code}: {response.text[:120]}"
             self._find("POST", r.collection, r.collection, response, kind, response.text)
             self.refused.add(r.name)
-            ident = await self._seeded(r, body)
+            ident = await self._seeded(r, sent.fields)
             if ident is None:
                 return None
             read = await self._read(r, ident, first=True)
@@ -316,7 +364,9 @@ class Walk:
             self.created.append((r, ident))
             read = await self._read(r, ident, first=True)
             if read is not None:
-                self._compare("POST", r.collection, r.collection, body, read, "create not read back")
+                self._compare("POST", r.collection, r.collection, sent.fields, read, "create not read back")
+        if read is None:  # not readable through the API (a finding already): its row, where there is a store
+            read = await self._row(r, ident)
         for method in ("PUT", "PATCH"):
             if method in r.methods:
                 read = await self._update(r, method, ident, read) or read
@@ -370,7 +420,18 @@ class Walk:
                     "GET", r.collection, r.collection, listed, "created item not listed", f"{ident} is not in the list"
                 )
             read = read if read is not None else entry
+        if read is None and not first:
+            read = await self._row(r, ident)
         return read
+
+    async def _row(self, r: Resource, ident: str) -> dict[str, Any] | None:
+        """The item's row in the server's store, where its API does not read it back."""
+        if self.stored is None:
+            return None
+        try:
+            return await self.stored(self.tables.get(r.name, r.name.replace("-", "_")), ident)
+        except HarnessError:
+            return None
 
     def _compare(
         self, method: str, template: str, called: str, sent: dict[str, Any], read: dict[str, Any], kind: str
@@ -390,13 +451,21 @@ class Walk:
         """A text field the item has, changed, and read back changed. An item that does not read
         (already a finding) still gets the change, judged by its answer alone."""
         schema = self.schemas.body(self.document["paths"][r.item][method.lower()]) or {}
-        texts = [
-            n
-            for n, p in (schema.get("properties") or {}).items()
-            if _plain_text(self.schemas.resolve(p))
-            and (current is None or (n in current and isinstance(current[n], (str, type(None)))))
-        ]
+        properties = schema.get("properties")
+        if properties is None and current is not None:
+            # A free-form body (``Dict[str, Any]``): the item's own text fields are what it can take.
+            texts = [n for n, v in current.items() if isinstance(v, (str, type(None))) and _free_text(n)]
+        else:
+            texts = [
+                n
+                for n, p in (properties or {}).items()
+                if _plain_text(self.schemas.resolve(p))
+                and (current is None or (n in current and isinstance(current[n], (str, type(None)))))
+            ]
         if not texts:
+            self.blocked.setdefault(
+                f"{method} {r.item}", "neither its document nor the item names a text field to change"
+            )
             return None
         name = next((n for n in ("name", "title", "notes", "description") if n in texts), texts[0])
         self.counter += 1
@@ -406,6 +475,17 @@ class Walk:
         if response.status_code >= 300:
             kind = "server error" if response.status_code >= 500 else "update refused"
             self._find(method, r.item, r.at(ident), response, kind, response.text)
+            if current is not None:  # a failed update must leave the item as it was
+                read = await self._read(r, ident)
+                if read is not None and read.get(name) == change[name]:
+                    self._find(
+                        method,
+                        r.item,
+                        r.at(ident),
+                        response,
+                        "changed though it failed",
+                        f"answered {response.status_code}, and {name} reads the value sent",
+                    )
             return None
         if current is None:
             return None
@@ -479,23 +559,31 @@ class Walk:
         called = path.replace("{" + r.param + "}", ident).replace("{" + param + "}", other)
         pair = [(r, ident), (owner, other)]
         before = await self._views(pair)
-        linked = before
+        linked: list[Any] | None = before  # None: the link failed, so its undo has nothing to undo
         for method in ("POST", "DELETE"):
             if method.lower() not in self.document["paths"][path]:
                 continue
             response = await self.client.request(method, called)
+            after = await self._views(pair)
+            if method == "DELETE" and linked is None:
+                # Undoing a link that was never made: "not there" (or nothing done) is the right answer.
+                self._called(method, path, "effect" if response.status_code < 500 else "status")
+                if response.status_code >= 500:
+                    self._find(method, path, called, response, "server error", response.text)
+                elif after != before:
+                    self._find(method, path, called, response, "unlink changed unlinked items", "they read otherwise")
+                continue
             if response.status_code >= 300:
-                self._called(method, path, "status")
+                # Failed: the two items must read as they did before it.
+                self._called(method, path, "effect")
                 verb = "link" if method == "POST" else "unlink"
                 kind = "server error" if response.status_code >= 500 else f"{verb} refused"
                 self._find(method, path, called, response, kind, response.text)
-                if method == "POST" and "delete" in self.document["paths"][path]:
-                    self.blocked.setdefault(
-                        f"DELETE {path}", f"its link answered {response.status_code}: nothing to undo"
-                    )
-                return
+                if after != (before if method == "POST" else linked):
+                    self._find(method, path, called, response, "changed though it failed", "the items read otherwise")
+                linked = None
+                continue
             self._called(method, path, "effect")
-            after = await self._views(pair)
             if method == "POST":
                 linked = after
                 if after == before:
@@ -530,16 +618,25 @@ class Walk:
         list_before = (await self.client.get(r.collection)).text if self._has_list(r) else ""
         called = path.replace("{" + r.param + "}", ident)
         response = await self.client.request(method, called, params=params, json=body)
-        if response.status_code >= 500:
-            self._called(method, path, "status")
-            return self._find(method, path, called, response, "server error", response.text)
-        if response.status_code >= 300:
-            self._called(method, path, "status")
-            return
-        self._called(method, path, "effect")
         after = await self._read(r, ident)
         list_after = (await self.client.get(r.collection)).text if self._has_list(r) else ""
         changed = _changed(before, after)
+        if response.status_code >= 300:
+            # A failed action must leave the item as it was: what it reads now is the judgement.
+            self._called(method, path, "effect" if before is not None else "status")
+            if response.status_code >= 500:
+                self._find(method, path, called, response, "server error", response.text)
+            if before is not None and changed:
+                self._find(
+                    method,
+                    path,
+                    called,
+                    response,
+                    "changed though it failed",
+                    f"answered {response.status_code}, and the item now reads otherwise: {', '.join(sorted(changed))}",
+                )
+            return
+        self._called(method, path, "effect")
         if not changed and list_before == list_after:
             self._find(
                 method,
@@ -569,23 +666,36 @@ class Walk:
 
     async def _delete(self, r: Resource, ident: str) -> None:
         item = r.at(ident)
-        self._called("DELETE", r.item, "effect")
         response = await self.client.delete(item)
-        if response.status_code >= 300:
+        failed = response.status_code >= 300
+        if failed:
             kind = "server error" if response.status_code >= 500 else "delete refused"
-            return self._find("DELETE", r.item, item, response, kind, response.text)
-        self.created = [(c, i) for c, i in self.created if i != ident]
-        after = await self.client.get(item) if "GET" in r.methods else None
-        if after is not None and after.status_code < 500:
-            gone = after.status_code in (404, 410) or (after.status_code == 200 and _deactivated(_json(after)))
-            status = after.status_code
-        elif self._has_list(r):  # no item path, or one that does not answer: the collection says
-            after, entry = await self._listed(r, ident)
-            gone, status = entry is None or _deactivated(entry), after.status_code
+            self._find("DELETE", r.item, item, response, kind, response.text)
         else:
-            return
-        if not gone:
-            self._find("DELETE", r.item, item, after, "delete not applied", f"the item still reads ({status})")
+            self.created = [(c, i) for c, i in self.created if i != ident]
+        gone, shown = await self._gone(r, ident)
+        self._called("DELETE", r.item, "effect" if gone is not None else "status")
+        if gone is False and not failed:
+            self._find("DELETE", r.item, item, response, "delete not applied", f"the item still reads ({shown})")
+        elif gone and failed:
+            self._find("DELETE", r.item, item, response, "changed though it failed", f"the item is gone ({shown})")
+
+    async def _gone(self, r: Resource, ident: str) -> tuple[bool | None, str]:
+        """Whether the item is gone (or reads deactivated), and what said so; None: nothing could tell."""
+        after = await self.client.get(r.at(ident)) if "GET" in r.methods else None
+        if after is not None and after.status_code < 500:
+            body = _json(after)
+            return after.status_code in (404, 410) or (after.status_code == 200 and _deactivated(body)), str(
+                after.status_code
+            )
+        if self._has_list(r):  # no item path, or one that does not answer: the collection says
+            listed, entry = await self._listed(r, ident)
+            if listed.status_code == 200:
+                return entry is None or _deactivated(entry), f"the list, {listed.status_code}"
+        if self.stored is not None:  # neither answers: its row says
+            row = await self._row(r, ident)
+            return row is None or _deactivated(row), "its row in the store"
+        return None, ""
 
     def not_walked(self) -> list[dict[str, str]]:
         """Every operation the walk did not reach, with the reason: a resource it could not create
@@ -597,7 +707,9 @@ class Walk:
                 links = [(m.upper(), path) for path, _ in self._links(r) for m in self.document["paths"][path]]
                 ops = [("POST", r.collection), *((m, r.item) for m in sorted(r.methods)), *self._actions(r), *links]
                 out += [
-                    {"method": m, "path": path, "reason": why} for m, path in ops if (m, path) not in self.exercised
+                    {"method": m, "path": path, "reason": why}
+                    for m, path in ops
+                    if (m, path) not in self.exercised and f"{m} {path}" not in self.blocked  # its own reason below
                 ]
         for key, why in self.blocked.items():
             if " " in key:
@@ -616,6 +728,12 @@ class Walk:
             if response.status_code >= 300 and response.status_code != 404:
                 left.append(f"{r.at(ident)} ({response.status_code})")
         return left
+
+
+def _free_text(name: str) -> bool:
+    """A field of an item read back that a free-form update may change: not its id, a reference,
+    a time stamp or a state."""
+    return name not in ("id", "status", "type") and not name.endswith(("_id", "_at", "_date", "_time", "_status"))
 
 
 def _plain_text(schema: dict[str, Any]) -> bool:
@@ -702,6 +820,26 @@ def _seeder(context: StepContext, spec: dict[str, Any], mark: str) -> Callable[[
     return seed
 
 
+def _row_reader(context: StepContext, spec: dict[str, Any]) -> Callable[[str, str], Awaitable[dict[str, Any] | None]]:
+    """The store's read command as the walk calls it: ``{table}`` and ``{id}`` in its arguments
+    replaced; it prints the row as a JSON object, or nothing where there is no such row."""
+
+    async def read(table: str, ident: str) -> dict[str, Any] | None:
+        argv = [a.replace("{table}", table).replace("{id}", ident) for a in flat(spec["run"])]
+        out = await run_command(context.target, context.rec, argv, spec.get("stdin"))
+        if not out.strip():
+            return None
+        try:
+            row = json.loads(out)
+        except ValueError:
+            raise HarnessError(
+                f"the store's read command printed no JSON row for {table} {ident}: {out[:200]!r}"
+            ) from None
+        return row if isinstance(row, dict) else None
+
+    return read
+
+
 async def _crud(context: StepContext) -> None:
     spec = context.spec
     client = context.target.librelog
@@ -709,6 +847,8 @@ async def _crud(context: StepContext) -> None:
     walk = Walk(client, document, list(spec.get("exclude", [])), dict(spec.get("bodies", {})))
     if "seed" in spec:
         walk.seed, walk.tables = _seeder(context, spec["seed"], f"lv{walk.token}"), dict(spec["seed"]["tables"])
+        if "read" in spec["seed"]:
+            walk.stored = _row_reader(context, spec["seed"]["read"])
     try:
         for r in walk.all:
             await walk.resource(r)
@@ -788,6 +928,23 @@ KINDS = [
                             "type": "string",
                             "description": "the rows inserted are saved under this name (default seeded),"
                             " as a list of {table, id}, for the teardown to remove",
+                        },
+                        "read": {
+                            "type": "object",
+                            "required": ["run"],
+                            "additionalProperties": False,
+                            "description": "reads an item's row from the store, so a write on an item the API"
+                            " cannot read back is judged by its row",
+                            "properties": {
+                                "run": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "items": {"type": ["string", "number", "array"]},
+                                    "description": "the program and its arguments; {table} and {id} are replaced;"
+                                    " it prints the row as a JSON object, or nothing",
+                                },
+                                "stdin": {"type": "string", "description": "text given on standard input"},
+                            },
                         },
                     },
                 },
