@@ -6,7 +6,6 @@ not walked, with the reason; the walk deletes what it made."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -149,20 +148,37 @@ def _app(store: dict[str, dict[str, dict[str, Any]]]) -> web.Application:
     return app
 
 
-@pytest.fixture
-async def walked() -> AsyncIterator[tuple[Walk, list[str], dict[str, dict[str, dict[str, Any]]]]]:
-    store: dict[str, dict[str, dict[str, Any]]] = {}
+Store = dict[str, dict[str, dict[str, Any]]]
+
+
+def _document(paths: dict[str, Any]) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
+
+
+async def _walk(
+    document: dict[str, Any], store: Store, only: str | None = None, **options: Any
+) -> tuple[Walk, list[str]]:
+    """One walk of ``document`` (every resource, or the one named ``only``) against the small
+    server keeping ``store``, and what its clean-up could not delete."""
     server = TestServer(_app(store), host="127.0.0.1")
     await server.start_server()
     try:
         async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
-            walk = Walk(client, DOCUMENT, [])
+            walk = Walk(client, document, [], **options)
             for r in walk.all:
-                await walk.resource(r)
+                if only is None or r.name == only:
+                    await walk.resource(r)
             left = await walk.clean()
-            yield walk, left, store
     finally:
         await server.close()
+    return walk, left
+
+
+@pytest.fixture
+async def walked() -> tuple[Walk, list[str], Store]:
+    store: Store = {}
+    walk, left = await _walk(DOCUMENT, store)
+    return walk, left, store
 
 
 def test_resources_are_collections_with_an_item_path() -> None:
@@ -274,7 +290,7 @@ def test_the_report_shows_the_walks_findings_what_it_could_not_reach_and_what_it
 
 
 async def test_a_row_seeded_where_the_create_fails_is_walked_and_unblocks_what_needs_it() -> None:
-    store: dict[str, dict[str, dict[str, Any]]] = {}
+    store: Store = {}
     asked: list[tuple[str, dict[str, Any]]] = []
 
     async def seed(table: str, body: dict[str, Any]) -> str:
@@ -284,16 +300,7 @@ async def test_a_row_seeded_where_the_create_fails_is_walked_and_unblocks_what_n
         store.setdefault("broken", {})[ident] = {"id": ident, "status": "new", **body}
         return ident
 
-    server = TestServer(_app(store), host="127.0.0.1")
-    await server.start_server()
-    try:
-        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
-            walk = Walk(client, DOCUMENT, [], seed=seed, tables={"broken": "broken_rows"})
-            for r in walk.all:
-                await walk.resource(r)
-            await walk.clean()
-    finally:
-        await server.close()
+    walk, _left = await _walk(DOCUMENT, store, seed=seed, tables={"broken": "broken_rows"})
     # The failed create is still a finding; the item's update and delete are then judged by effect.
     assert ("POST", "/broken/", "server error") in {(f.method, f.path, f.kind) for f in walk.findings}
     assert (
@@ -331,36 +338,14 @@ async def test_the_seed_command_gets_its_table_body_and_mark_and_its_rows_are_sa
 async def test_a_free_form_update_changes_a_text_field_the_item_reads_back_with() -> None:
     loose = _resource("loose", NAMED)
     loose["/loose/{loose_id}"]["put"]["requestBody"] = _body({"type": "object", "title": "Loose Update"})
-    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": loose}
-    store: dict[str, dict[str, dict[str, Any]]] = {}
-    server = TestServer(_app(store), host="127.0.0.1")
-    await server.start_server()
-    try:
-        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
-            walk = Walk(client, document, [])
-            await walk.resource(walk.all[0])
-    finally:
-        await server.close()
+    walk, _left = await _walk(_document(loose), {})
     # Judged by effect, and no finding: the text field it chose from the item read back changed.
     assert walk.exercised[("PUT", "/loose/{loose_id}")] == "effect" and not walk.findings
     assert not walk.not_walked()
 
 
 async def test_a_write_that_fails_and_changes_the_item_anyway_is_a_finding_judged_by_effect() -> None:
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "paths": _resource("halfway", NAMED, ("approve",)),
-    }
-    store: dict[str, dict[str, dict[str, Any]]] = {}
-    server = TestServer(_app(store), host="127.0.0.1")
-    await server.start_server()
-    try:
-        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
-            walk = Walk(client, document, [])
-            await walk.resource(walk.all[0])
-    finally:
-        await server.close()
+    walk, _left = await _walk(_document(_resource("halfway", NAMED, ("approve",))), {})
     found = {(f.method, f.path, f.kind) for f in walk.findings}
     assert ("PUT", "/halfway/{halfway_id}", "changed though it failed") in found
     assert ("POST", "/halfway/{halfway_id}/approve", "changed though it failed") in found
@@ -377,15 +362,7 @@ async def test_the_undo_of_a_link_that_failed_is_judged_as_changing_nothing() ->
         **_resource("refuse", NAMED),
         "/good/{good_id}/refuse/{refuse_id}": {"post": {}, "delete": {}},
     }
-    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
-    server = TestServer(_app({}), host="127.0.0.1")
-    await server.start_server()
-    try:
-        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
-            walk = Walk(client, document, [])
-            await walk.resource(next(r for r in walk.all if r.name == "good"))
-    finally:
-        await server.close()
+    walk, _left = await _walk(_document(paths), {}, only="good")
     link = "/good/{good_id}/refuse/{refuse_id}"
     assert {(f.method, f.kind) for f in walk.findings if f.path == link} == {("POST", "server error")}
     # Both judged by what the two items read: the same as before each call.
@@ -393,7 +370,7 @@ async def test_the_undo_of_a_link_that_failed_is_judged_as_changing_nothing() ->
 
 
 async def test_a_write_on_an_item_its_api_cannot_read_is_judged_by_its_row_in_the_store() -> None:
-    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": _resource("hidden", NAMED)}
+    document = _document(_resource("hidden", NAMED))
     store: dict[str, dict[str, dict[str, Any]]] = {}
     asked: list[tuple[str, str]] = []
 
@@ -401,14 +378,7 @@ async def test_a_write_on_an_item_its_api_cannot_read_is_judged_by_its_row_in_th
         asked.append((table, ident))
         return store.get("hidden", {}).get(ident)
 
-    server = TestServer(_app(store), host="127.0.0.1")
-    await server.start_server()
-    try:
-        async with httpx.AsyncClient(base_url=str(server.make_url("/"))) as client:
-            walk = Walk(client, document, [], stored=stored, tables={"hidden": "hidden_rows"})
-            await walk.resource(walk.all[0])
-    finally:
-        await server.close()
+    walk, _left = await _walk(document, store, stored=stored, tables={"hidden": "hidden_rows"})
     kinds = {(f.method, f.kind) for f in walk.findings}
     assert ("GET", "created item not readable") in kinds and ("GET", "list not readable") in kinds
     # The update and the delete read back through the row: applied, so no finding of theirs.
