@@ -236,6 +236,7 @@ PREFIXES = (
     "original-traffic-",
     "original-audio-",
     "original-clock-",
+    "original-station-",
 )
 
 
