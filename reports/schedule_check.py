@@ -21,7 +21,7 @@ BLUE, GREEN, RED, AMBER, GREY, BAND = "#3b6fd4", "#2e9d5b", "#d24c3f", "#d89b2b"
 FINDINGS_SHOWN = 200
 
 
-def load(out: Path) -> dict[str, Any] | None:
+def load(out: Path) -> dict[str, Any] | list[dict[str, Any]] | None:
     path = out / FILE
     if not path.is_file():
         return None
@@ -126,17 +126,36 @@ def _local(finding: dict[str, Any]) -> str:
     return text[:19].replace("T", " ") if text else "-"
 
 
-def blocks(result: dict[str, Any]) -> list[Block]:
+def blocks(saved: dict[str, Any] | list[dict[str, Any]]) -> list[Block]:
+    """The section of one station's check, or one per station for a check of many."""
+    if isinstance(saved, list):
+        return [b for result in saved for b in _station(result, f"Schedule check: {result.get('station')}")]
+    return _station(saved, "Schedule check")
+
+
+def _station(result: dict[str, Any], title: str) -> list[Block]:
     summary = result.get("summary", {})
+    alone = result.get("mode") == "libretime_only"
+    planned = "scheduled" if alone else "logged"
     errors, warnings = summary.get("errors", 0), summary.get("warnings", 0)
     if not result.get("complete", False):
         verdict = f"❌ **Could not finish**: {result.get('error')}"
     elif errors:
-        verdict = f"❌ **{errors} error(s)** and {warnings} warning(s): the station will not play as logged."
+        verdict = f"❌ **{errors} error(s)** and {warnings} warning(s): the station will not play as {planned}."
     else:
-        verdict = f"✅ **No errors** ({warnings} warning(s)): the checked days will play as logged."
+        verdict = f"✅ **No errors** ({warnings} warning(s)): the checked days will play as {planned}."
+    what = (
+        "LibreTime alone (no LibreLog): each day's playability (gaps, overlaps, overbooked rows, rows past their"
+        " show, null fades, empty cues, empty show instances) and its files (missing, hidden, importing, not on"
+        " disk); whether playout still records what plays."
+        if alone
+        else "Each day: LibreTime's schedule against LibreLog's published log (missing, unexpected, wrong media,"
+        " wrong time, hard starts), the schedule's playability (gaps, overlaps, overbooked rows, rows past"
+        " their show, null fades, empty cues, empty show instances) and its files (missing, hidden, importing,"
+        " not on disk)."
+    )
     out = [
-        Block("h2", "Schedule check"),
+        Block("h2", title),
         Block(
             "p",
             f"**Checked:** {result.get('checked_at')} · **Days:** {result.get('from')} to {result.get('to')}"
@@ -144,12 +163,7 @@ def blocks(result: dict[str, Any]) -> list[Block]:
             f" {summary.get('duration_s')} s (read-only: the check cannot write)",
         ),
         Block("p", verdict),
-        Block(
-            "p",
-            "Each day: LibreTime's schedule against LibreLog's published log (missing, unexpected, wrong media,"
-            " wrong time, hard starts), the schedule's playability (gaps, overlaps, overbooked rows, rows past"
-            " their show, null fades, empty cues) and its files (missing, hidden, importing, not on disk).",
-        ),
+        Block("p", what),
     ]
     days = result.get("days", [])
     if days:
@@ -161,7 +175,7 @@ def blocks(result: dict[str, Any]) -> list[Block]:
                 [
                     f"{mark} {day['date']}",
                     str(day.get("log_id") if day.get("log_id") is not None else "-"),
-                    "yes" if day.get("published") else "no",
+                    "-" if day.get("published") is None else "yes" if day.get("published") else "no",
                     str(day.get("rows")),
                     str(day_errors),
                     str(len(day["findings"]) - day_errors),

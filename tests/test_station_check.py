@@ -15,8 +15,8 @@ import pytest
 
 from harness.station.check import Options, check
 from harness.station.result import CheckResult
+from harness.station.settings import StationSettings
 from harness.station.source import open_station
-from harness.targets import LiveConfig
 from stubs.librelog import RunningLibreLog
 from stubs.libretime import RunningStub
 
@@ -43,14 +43,13 @@ def station_day(lt: httpx.AsyncClient, ll: httpx.AsyncClient) -> StationDay:
     return StationDay(lt, ll, DAY, TZ)
 
 
-def config_for(stub: RunningStub, librelog: RunningLibreLog, libretime_url: str | None = None) -> LiveConfig:
-    return LiveConfig(
-        librelog_url=librelog.base_url,
+def config_for(
+    stub: RunningStub, librelog: RunningLibreLog | None, libretime_url: str | None = None
+) -> StationSettings:
+    return StationSettings(
         libretime_url=libretime_url or stub.base_url,
         api_key=API_KEY,
-        token=None,
-        sandbox_date=DAY,
-        allow_destructive=False,
+        librelog_url=librelog.base_url if librelog else None,
     )
 
 
@@ -255,7 +254,8 @@ async def test_the_cost_grows_with_days_not_rows(
     await station_day.publish()
     one = await run_check(stub, librelog)
     three = await run_check(stub, librelog, DAY, DAY + timedelta(days=2))
-    # Per run: LibreLog's config and sync status, LibreTime's files and instances; per day: the
-    # day's logs and schedule. 480 rows cost the same as none.
-    assert one.requests == 4 + 2
-    assert three.requests == 4 + 2 * 3
+    # Per run: LibreLog's config and sync status, LibreTime's files, instances, whether the
+    # integration extension answers, and the last minutes' schedule (nothing due then: no history
+    # read); per day: the day's logs and schedule. 480 rows cost the same as none.
+    assert one.requests == 6 + 2
+    assert three.requests == 6 + 2 * 3

@@ -29,8 +29,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from harness.fingerprint import differences, take
 from harness.seeding.rows import test_file as file_body
 from harness.station.check import Options, check
+from harness.station.settings import StationSettings
 from harness.station.source import open_station
-from harness.targets import LiveConfig
 from stubs.librelog import run_librelog
 
 from .conftest import librelog_settings_for
@@ -52,7 +52,7 @@ def _window() -> tuple[datetime, datetime]:
 
 
 @pytest.fixture
-async def days(tmp_path: Path) -> AsyncIterator[tuple[StationDay, StationDay, LiveConfig]]:
+async def days(tmp_path: Path) -> AsyncIterator[tuple[StationDay, StationDay, StationSettings]]:
     assert URL and KEY
     with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as sync:
         before = take(sync, _window())
@@ -63,7 +63,7 @@ async def days(tmp_path: Path) -> AsyncIterator[tuple[StationDay, StationDay, Li
         httpx.AsyncClient(base_url=librelog.base_url, timeout=300) as ll,
     ):
         clean, broken = StationDay(lt, ll, CLEAN, TZ), StationDay(lt, ll, BROKEN, TZ)
-        config = LiveConfig(librelog.base_url, URL, KEY, None, CLEAN, allow_destructive=False)
+        config = StationSettings(URL, KEY, librelog.base_url)
         try:
             yield clean, broken, config
         finally:
@@ -75,7 +75,7 @@ async def days(tmp_path: Path) -> AsyncIterator[tuple[StationDay, StationDay, Li
 
 
 async def test_a_clean_day_and_a_broken_day_on_the_real_libretime(
-    days: tuple[StationDay, StationDay, LiveConfig], tmp_path: Path
+    days: tuple[StationDay, StationDay, StationSettings], tmp_path: Path
 ) -> None:
     clean, broken, config = days
     await clean.publish()
@@ -123,16 +123,16 @@ async def test_a_clean_day_and_a_broken_day_on_the_real_libretime(
     ), [f.message for f in second.findings]
     own = [f for f in second.findings if f.kind.value.startswith("file_")]
     assert {f.row_id for f in own} == {(await broken.row(OWN_FILE_AT))["id"]}
-    # One read per day and four per run, whatever the row count.
-    assert result.requests == 4 + 2 * 2
+    # Two reads per day and six per run, whatever the row count.
+    assert result.requests == 6 + 2 * 2
     await _the_command_in_every_format(config, tmp_path, found)
 
 
-async def _the_command_in_every_format(config: LiveConfig, tmp_path: Path, found: Counter[str]) -> None:
+async def _the_command_in_every_format(config: StationSettings, tmp_path: Path, found: Counter[str]) -> None:
     """``librelog-verify check`` as a user runs it, each format read back with its own parser."""
     env = {
         **os.environ,
-        "LIBRELOG_URL": config.librelog_url,
+        "LIBRELOG_URL": config.librelog_url or "",
         "LIBRETIME_URL": config.libretime_url,
         "LIBRETIME_API_KEY": config.api_key,
         "LIBRELOG_API_TOKEN": "",

@@ -15,6 +15,7 @@ from junitparser import Failure, JUnitXml
 from prometheus_client.parser import text_string_to_metric_families
 
 from harness.cli import main
+from harness.station.findings import Kind
 
 from .conftest import served
 from .station_day import PLAIN_AT, StationDay
@@ -85,7 +86,7 @@ def test_junit_has_a_case_per_day_and_check(env: dict[str, str], tmp_path: Path)
     )
     (suite,) = list(JUnitXml.fromfile(str(target)))
     cases = {(c.classname, c.name): c for c in suite}
-    assert len(cases) == 2 + 2 * 4
+    assert len(cases) == 3 + 2 * 4  # the run's three checks, then four per day
     failed = [key for key, c in cases.items() if any(isinstance(r, Failure) for r in c.result)]
     assert failed == [("day.2099-05-05", "schedule is playable")]
     assert "null_fade" in cases[failed[0]].result[0].text
@@ -103,10 +104,11 @@ def test_prometheus_exports_every_kind_and_carries_the_last_success(
         for s in family.samples
     }
     findings = {dict(labels)["kind"]: v for (name, labels), v in samples.items() if name == "librelog_check_findings"}
-    assert len(findings) == 20 and findings["null_fade"] == 1 and sum(findings.values()) == 1
+    assert len(findings) == len(Kind) and findings["null_fade"] == 1 and sum(findings.values()) == 1
     assert samples[("librelog_check_up", ())] == 1 and samples[("librelog_check_days_checked", ())] == 1
     success = samples[("librelog_check_last_success_timestamp_seconds", ())]
-    assert "FAILED: 1 error(s)" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "FAILED: 1 error(s)" in printed.err and printed.out == ""  # the format went to the file
     # LibreTime gone: exit 2, up 0, and the last success is the one before.
     monkeypatch.setenv("LIBRETIME_URL", "http://127.0.0.1:9")
     assert main(args) == 2
@@ -166,7 +168,9 @@ def test_missing_settings_are_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: py
     for name in ("LIBRELOG_URL", "LIBRETIME_URL", "LIBRETIME_API_URL", "LIBRETIME_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     assert main(["check", "--from", "today"]) == 2
-    assert "needs LIBRELOG_URL" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "check needs LIBRETIME_URL (or LIBRETIME_API_URL), LIBRETIME_API_KEY in the environment" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_relative_days_resolve_in_the_station_zone(
@@ -190,7 +194,7 @@ def test_a_refused_librelog_token_is_exit_2_and_still_written(
     assert main(args) == 2
     samples = {s.name: s.value for f in text_string_to_metric_families(target.read_text()) for s in f.samples}
     assert samples["librelog_check_up"] == 0 and samples["librelog_check_days_checked"] == 0
-    assert "INCOMPLETE" in capsys.readouterr().out
+    assert "INCOMPLETE" in capsys.readouterr().err
     assert main(["check", "--from", str(CLEAN), "--no-report"]) == 2
     out = capsys.readouterr().out
     assert "COULD NOT CHECK: LibreLog at" in out and "answered GET /sync/libretime/config with 401" in out

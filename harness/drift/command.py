@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -261,10 +262,10 @@ def main(args: argparse.Namespace) -> int:
             for f in fuzzed:
                 print(f"FUZZ {f.method} {f.path}: stub {f.stub}, libretime {f.libretime}")
             print(f"fuzz (seed {args.seed}): {len(fuzzed)} status-class difference(s)")
-        print(f"JSON: {out}")
+        print(f"JSON: {out}", file=sys.stderr)
     if args.readme:
         rewrite_readme(Path(args.readme), readme_block(outcomes, outside))
-        print(f"{args.readme}: the routes outside the contract rewritten")
+        print(f"{args.readme}: the routes outside the contract rewritten", file=sys.stderr)
     return DRIFT if found or fuzzed or any(o.failed for o in outcomes) else OK
 
 

@@ -1,8 +1,11 @@
-"""The schedule check: for each station-local day, will it play as LibreLog logged it?
+"""The schedule check: for each station-local day, will it play, and as LibreLog logged it?
 
-Reads only (see ``readonly``). Per day: LibreTime's schedule against LibreLog's published log
-(the comparison scenarios use), the schedule's playability, and whether the log is published as
-it stands. Once per run: LibreLog's connection to LibreTime and the age of its syncs.
+Reads only (see ``readonly``). Per day: the schedule's playability and its files; with LibreLog,
+also LibreTime's schedule against LibreLog's published log (the comparison scenarios use) and
+whether the log is published as it stands. Once per run: whether playout still records what
+plays; with LibreLog, its connection to LibreTime and the age of its syncs. Without LibreLog
+(LibreTime alone) the station-local days need the time zone from the caller: LibreTime's API
+does not say it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..checks.common import instant
 from ..checks.log_comparison import actual_from_rows, compare, expected_from_log
 from ..errors import ConfigError
-from . import librelog_state, playability
+from . import librelog_state, playability, playout
 from .findings import Finding, Kind
 from .result import Bar, CheckResult, DayResult
 from .source import CannotCheck, Station
@@ -28,8 +31,9 @@ class Options:
     last: date
     max_gap: timedelta = timedelta(seconds=2)
     max_sync_age: timedelta = timedelta(hours=26)
-    timezone: str | None = None  # default: LibreLog's station time zone
+    timezone: str | None = None  # default: LibreLog's station time zone (required without LibreLog)
     station: str | None = None  # default: LibreLog's station
+    max_playout_silence: timedelta | None = timedelta(minutes=15)  # None: playout not checked
 
     def days(self) -> list[date]:
         return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
@@ -41,7 +45,7 @@ def day_window(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -54,33 +58,70 @@ async def check(
     """``config`` is LibreLog's ``/sync/libretime/config`` when the caller has read it already."""
     started = clock.monotonic()
     result = CheckResult(now or datetime.now(UTC), options.first, options.last, options.timezone)
+    result.libretime_only = not station.with_librelog
     try:
         await _check(station, options, result, config)
     except CannotCheck as exc:
         result.error = str(exc)
         if exc.libretime:
-            result.findings.append(Finding(Kind.LIBRETIME_UNREACHABLE, f"the check could not read LibreTime: {exc}"))
+            result.findings.append(could_not_read(exc))
     result.duration_s = clock.monotonic() - started
     result.requests = station.requests
     return result
 
 
-async def _check(station: Station, options: Options, result: CheckResult, config: dict[str, Any] | None) -> None:
-    if config is None:
-        config = await station.librelog_config()
-    tz_name = options.timezone or config.get("station_timezone")
+def could_not_read(exc: CannotCheck) -> Finding:
+    """The run-level finding of a LibreTime the check could not read (or read as garbage)."""
+    return Finding(exc.kind, f"the check could not read LibreTime: {exc}")
+
+
+def station_zone(options: Options, config: dict[str, Any] | None) -> str:
+    """The zone the days are counted in: the caller's, else LibreLog's (LibreTime does not say)."""
+    tz_name = options.timezone or (config or {}).get("station_timezone")
     if not tz_name:
+        if config is None:
+            raise ConfigError("a check of LibreTime alone needs the station's time zone: pass --timezone")
         raise ConfigError("LibreLog does not say its station time zone: pass --timezone")
-    tz = _zone(tz_name)
+    zone(tz_name)
+    return tz_name
+
+
+async def _check(station: Station, options: Options, result: CheckResult, config: dict[str, Any] | None) -> None:
+    if station.with_librelog and config is None:
+        config = await station.librelog_config()
+    tz_name = station_zone(options, config if station.with_librelog else None)
+    tz = zone(tz_name)
     result.timezone = tz_name
-    station_name = options.station or config.get("station")
-    result.findings += librelog_state.syncs(await station.sync_status(), result.checked_at, options.max_sync_age)
-    # Hard starts are readable only where LibreLog writes through the integration extension.
-    integration = config.get("flavor") == "integration" and await station.has_integration()
+    station_name = options.station or (config or {}).get("station")
+    if station.with_librelog:
+        result.findings += librelog_state.syncs(await station.sync_status(), result.checked_at, options.max_sync_age)
+    integration = await station.has_integration()
+    # Hard starts are compared only where LibreLog writes through the integration extension.
+    hard_starts = integration and (config or {}).get("flavor") == "integration"
     files = await station.files()
     instances = await station.instances()
+    if options.max_playout_silence is not None:
+        result.findings += await _playout(
+            station, result.checked_at, options.max_playout_silence, integration, files, instances
+        )
     for day in options.days():
-        result.days.append(await _day(station, day, tz_name, tz, station_name, integration, files, instances, options))
+        result.days.append(await _day(station, day, tz_name, tz, station_name, hard_starts, files, instances, options))
+
+
+async def _playout(
+    station: Station,
+    now: datetime,
+    window: timedelta,
+    integration: bool,
+    files: dict[int, dict],
+    instances: dict[int, dict],
+) -> list[Finding]:
+    """What the schedule had for the last ``window`` against what playout recorded."""
+    rows = playability.rows_of(await station.schedule(now - window, now), instances, files)
+    if not [r for r in rows if r.start < now]:
+        return []  # nothing was due: the history is not read
+    plays = await station.plays(now - window, now, integration)
+    return playout.stopped(rows, plays, now, window, whole=not integration)
 
 
 async def _day(
@@ -95,8 +136,10 @@ async def _day(
     options: Options,
 ) -> DayResult:
     start, end = day_window(day, tz)
-    log = librelog_state.day_log(await station.logs_on(day), station_name)
-    findings = librelog_state.publication(log, day, station_name)
+    log, findings = None, []
+    if station.with_librelog:
+        log = librelog_state.day_log(await station.logs_on(day), station_name)
+        findings = librelog_state.publication(log, day, station_name)
     raw = [r for r in await station.schedule(start, end) if instant(r["ends_at"]) >= start]
     hard = await station.hard_starts(day, tz_name) if integration else None
     rows = playability.rows_of(raw, instances, files)
@@ -122,7 +165,7 @@ async def _day(
     return DayResult(
         day,
         tz_name,
-        published,
+        published if station.with_librelog else None,
         log["id"] if log else None,
         len(on_day),
         findings,

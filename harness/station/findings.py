@@ -39,7 +39,10 @@ class Kind(StrEnum):
     EMPTY_CUE = "empty_cue"
     NOT_PUBLISHED = "not_published"
     EDITED_SINCE_PUBLISH = "edited_since_publish"
+    EMPTY_INSTANCE = "empty_instance"
     LIBRETIME_UNREACHABLE = "libretime_unreachable"
+    LIBRETIME_BAD_ANSWER = "libretime_bad_answer"
+    PLAYOUT_STOPPED = "playout_stopped"
     STALE_TRACK_SYNC = "stale_track_sync"
     STALE_HISTORY_SYNC = "stale_history_sync"
 
@@ -68,6 +71,7 @@ PLAYABLE = "schedule is playable"
 FILES = "scheduled files are ready"
 LIBRELOG_DAY = "log is published as it stands"
 CONNECTION = "LibreLog reaches LibreTime"
+PLAYOUT = "playout records what plays"
 SYNCS = "LibreLog's syncs are recent"
 _FAMILY = {
     **dict.fromkeys(
@@ -75,15 +79,28 @@ _FAMILY = {
         LOG_MATCH,
     ),
     **dict.fromkeys(
-        (Kind.GAP, Kind.OVERLAP, Kind.OVERBOOKED, Kind.RUNS_PAST_INSTANCE, Kind.NULL_FADE, Kind.EMPTY_CUE), PLAYABLE
+        (
+            Kind.GAP,
+            Kind.OVERLAP,
+            Kind.OVERBOOKED,
+            Kind.RUNS_PAST_INSTANCE,
+            Kind.NULL_FADE,
+            Kind.EMPTY_CUE,
+            Kind.EMPTY_INSTANCE,
+        ),
+        PLAYABLE,
     ),
     **dict.fromkeys((Kind.FILE_MISSING, Kind.FILE_HIDDEN, Kind.FILE_NOT_READY, Kind.FILE_NOT_ON_DISK), FILES),
     **dict.fromkeys((Kind.NOT_PUBLISHED, Kind.EDITED_SINCE_PUBLISH), LIBRELOG_DAY),
-    Kind.LIBRETIME_UNREACHABLE: CONNECTION,
+    **dict.fromkeys((Kind.LIBRETIME_UNREACHABLE, Kind.LIBRETIME_BAD_ANSWER), CONNECTION),
+    Kind.PLAYOUT_STOPPED: PLAYOUT,
     **dict.fromkeys((Kind.STALE_TRACK_SYNC, Kind.STALE_HISTORY_SYNC), SYNCS),
 }
 DAY_FAMILIES = (LOG_MATCH, PLAYABLE, FILES, LIBRELOG_DAY)
-RUN_FAMILIES = (CONNECTION, SYNCS)
+RUN_FAMILIES = (CONNECTION, SYNCS, PLAYOUT)
+# What a check without LibreLog can still say: LibreTime's own schedule, files and playout.
+LIBRETIME_DAY_FAMILIES = (PLAYABLE, FILES)
+LIBRETIME_RUN_FAMILIES = (CONNECTION, PLAYOUT)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ rows starting after their show instance ends (never played), rows running past i
 instance end: reads are clamped, so the stored ``length`` tells the real end), null fades (the
 playout crashes on them), rows whose file is gone, hidden, still importing or missing from disk,
 and rows whose cue window is empty. Silence inside a show instance longer than ``max_gap`` is a
-gap. Only rows starting on the day are reported; rows from the day before count as context
-(they may still be playing at midnight).
+gap; a show instance of the day with nothing scheduled in it at all is an empty instance (one
+finding, not a gap as long as the show). Only rows starting on the day are reported; rows from
+the day before count as context (they may still be playing at midnight).
 """
 
 from __future__ import annotations
@@ -171,9 +172,12 @@ def gaps(
         start, end = max(instant(inst["starts_at"]), day_start), min(instant(inst["ends_at"]), day_end)
         if start >= end:
             continue
+        mine = [r for r in rows if r.instance is not None and r.instance["id"] == inst["id"] and not r.overbooked]
+        if not mine:
+            continue  # an empty instance: its own finding (``empty_instances``)
         cursor = start
         silences = []
-        for row in (r for r in rows if r.instance is not None and r.instance["id"] == inst["id"] and not r.overbooked):
+        for row in mine:
             if row.start - cursor > max_gap:
                 silences.append((cursor, min(row.start, end)))
             cursor = max(cursor, row.end)
@@ -194,6 +198,29 @@ def gaps(
     return found
 
 
+def empty_instances(
+    rows: list[Row], instances: dict[int, dict[str, Any]], day_start: datetime, day_end: datetime
+) -> list[Finding]:
+    """Show instances on the day with nothing that plays in them: the show is silence (reported on
+    each day it covers, from the day's part of it)."""
+    used = {r.instance["id"] for r in rows if r.instance is not None and not r.overbooked}
+    found = []
+    for inst in sorted(instances.values(), key=lambda i: (i["starts_at"], i["id"])):
+        start, end = instant(inst["starts_at"]), instant(inst["ends_at"])
+        if start >= day_end or end <= day_start or end <= start or inst["id"] in used:
+            continue
+        found.append(
+            Finding(
+                Kind.EMPTY_INSTANCE,
+                f"show instance {inst['id']} (show {inst.get('show')}) from {iso_z(start)} to {iso_z(end)} has"
+                f" nothing scheduled: {_secs(end - start)} of silence",
+                max(start, day_start),
+                until=min(end, day_end),
+            )
+        )
+    return found
+
+
 def day_findings(
     rows: list[Row],
     instances: dict[int, dict[str, Any]],
@@ -206,4 +233,5 @@ def day_findings(
     found = [f for r in on_day for f in row_findings(r, files)]
     found += overlaps(rows, day_start)
     found += gaps(rows, instances, day_start, day_end, max_gap)
+    found += empty_instances(rows, instances, day_start, day_end)
     return found

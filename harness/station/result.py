@@ -33,7 +33,7 @@ class Bar:
 class DayResult:
     date: date
     timezone: str
-    published: bool
+    published: bool | None  # None: checked without LibreLog
     log_id: Any
     rows: int
     findings: list[Finding]
@@ -71,6 +71,8 @@ class CheckResult:
     duration_s: float = 0.0
     requests: int = 0
     error: str | None = None  # set when the check could not finish
+    libretime_only: bool = False  # checked without LibreLog: no log comparison, no syncs
+    station: str | None = None  # the station's name, where many are checked
 
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *(f for d in self.days for f in d.findings)]
@@ -88,6 +90,8 @@ class CheckResult:
         tz = ZoneInfo(self.timezone) if self.timezone else None
         counts = self.counts()
         return {
+            "station": self.station,
+            "mode": "libretime_only" if self.libretime_only else "with_librelog",
             "checked_at": iso_z(self.checked_at),
             "from": self.first.isoformat(),
             "to": self.last.isoformat(),

@@ -1,4 +1,5 @@
-"""JUnit XML for CI systems: one test case per day and check (plus the run's own checks).
+"""JUnit XML for CI systems: one test case per day and check (plus the run's own checks), one
+suite per station.
 
 A case fails when its check found an error; warnings go to the case's system-out, so a CI
 dashboard shows them without failing the build. A run that could not check is one error case.
@@ -6,11 +7,12 @@ dashboard shows them without failing the build. A run that could not check is on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from junitparser import Error, Failure, JUnitXml, TestCase, TestSuite
 
-from ..findings import DAY_FAMILIES, RUN_FAMILIES, Finding, Severity
+from ..findings import DAY_FAMILIES, LIBRETIME_DAY_FAMILIES, LIBRETIME_RUN_FAMILIES, RUN_FAMILIES, Finding, Severity
 from ..result import CheckResult
 
 
@@ -27,22 +29,34 @@ def _case(name: str, classname: str, findings: list[Finding]) -> TestCase:
     return case
 
 
-def render(result: CheckResult, previous: Path | None = None) -> str:
-    suite = TestSuite(f"schedule check {result.first} to {result.last}")
-    suite.timestamp = result.checked_at.isoformat()
-    suite.time = round(result.duration_s, 3)
-    for family in RUN_FAMILIES:
-        suite.add_testcase(_case(family, "station", [f for f in result.findings if f.kind.family == family]))
+def suite(result: CheckResult) -> TestSuite:
+    name = f"schedule check {result.first} to {result.last}"
+    out = TestSuite(f"{result.station}: {name}" if result.station else name)
+    out.timestamp = result.checked_at.isoformat()
+    out.time = round(result.duration_s, 3)
+    runs, days = (
+        (LIBRETIME_RUN_FAMILIES, LIBRETIME_DAY_FAMILIES) if result.libretime_only else (RUN_FAMILIES, DAY_FAMILIES)
+    )
+    prefix = f"{result.station}." if result.station else ""
+    for family in runs:
+        out.add_testcase(_case(family, f"{prefix}station", [f for f in result.findings if f.kind.family == family]))
     for day in result.days:
-        for family in DAY_FAMILIES:
-            suite.add_testcase(_case(family, f"day.{day.date}", [f for f in day.findings if f.kind.family == family]))
+        for family in days:
+            out.add_testcase(
+                _case(family, f"{prefix}day.{day.date}", [f for f in day.findings if f.kind.family == family])
+            )
     if result.error:
-        case = TestCase("the check could finish", classname="station")
+        case = TestCase("the check could finish", classname=f"{prefix}station")
         case.result = [Error(result.error, type_="cannot_check")]
-        suite.add_testcase(case)
-    suite.update_statistics()
+        out.add_testcase(case)
+    out.update_statistics()
+    return out
+
+
+def render(results: Sequence[CheckResult], previous: Path | None = None, many: bool = False) -> str:
     xml = JUnitXml("librelog-verify check")
-    xml.add_testsuite(suite)
+    for result in results:
+        xml.add_testsuite(suite(result))
     xml.update_statistics()
     text = xml.tostring()
     return (text.decode() if isinstance(text, bytes) else text) + "\n"
