@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from harness.fingerprint import differences, take
 from harness.ledger import Entry
 from harness.seeding.rows import test_file as file_body
-from harness.targets.sandbox import clean
+from harness.targets.sandbox import Cleaned, clean
 
 TARGET_S = 20.0
 FIRST = date(2097, 3, 2)
@@ -76,7 +76,7 @@ async def publish(lt_url: str, key: str, ll_url: str, days: int, rows: int) -> t
         return made, time.monotonic() - began
 
 
-async def remove(made: list[Entry], lt_url: str, key: str, ll_url: str) -> list[str]:
+async def remove(made: list[Entry], lt_url: str, key: str, ll_url: str) -> Cleaned:
     async with (
         httpx.AsyncClient(base_url=lt_url, headers={"Authorization": f"Api-Key {key}"}, timeout=120) as lt,
         httpx.AsyncClient(base_url=ll_url, timeout=120) as ll,
@@ -129,11 +129,12 @@ def main() -> int:
                     raise SystemExit(f"the check could not run: {done.stderr.strip()}")
                 docs.append(json.loads(done.stdout))
         finally:
-            problems = asyncio.run(remove(made, lt_url, key, ll_url)) if made else []
+            cleaned = asyncio.run(remove(made, lt_url, key, ll_url)) if made else Cleaned()
             librelog.terminate()
             librelog.wait(timeout=10)
     with httpx.Client(base_url=lt_url, headers={"Authorization": f"Api-Key {key}"}, timeout=120) as sync:
-        changes = differences(before, take(sync, window(args.days)))
+        changes = differences(before, take(sync, window(args.days)), set(cleaned.hidden_files))
+    problems = cleaned.problems
     doc = docs[-1]
     rows = sum(d["rows"] for d in doc["days"])
     median = statistics.median(walls)

@@ -10,7 +10,9 @@
 #      audio analysed by LibreTime; the station fingerprinted before and after. Reports in
 #      reports/out/live/. Where the complete LibreTime cannot be had, the API alone (voice
 #      uploads then skip, saying so).
-#   3. The schedule check against the same real LibreTime (tests/test_station_check_real.py).
+#   3. The schedule check against the same real LibreTime (tests/test_station_check_real.py: with
+#      LibreLog, LibreTime alone, many stations), then `check` as a station without LibreLog runs
+#      it on the whole station, its JSON read from stdout.
 #   4. The drift check: the stub against the same real LibreTime, both faces (its API port, and
 #      the legacy /rest/media API and downloads behind its nginx), zero difference on the contract.
 # All must pass. A system that cannot be had here is reported as SKIPPED with the reason.
@@ -101,10 +103,22 @@ else
 fi
 
 # 3. The schedule check (librelog-verify check) on the real LibreTime: a clean published day and a
-#    broken one, the station fingerprinted before and after.
+#    broken one, LibreTime alone (its own defects, an empty show, playout that records nothing),
+#    several stations from one file; the station fingerprinted before and after each.
 log "schedule check: the real LibreTime $API_FACE"
 REAL_LIBRETIME_URL="$API_FACE" REAL_LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
   "$PY" -m pytest -p no:cacheprovider -q -rs tests/test_station_check_real.py || status=1
+# The whole station as one without LibreLog checks it each night: exit 0 or 1 (findings are a
+# result), never 2; stdout is the JSON alone (parsed below), every human line on stderr.
+code=0
+env -u LIBRELOG_URL LIBRETIME_URL="$API_FACE" LIBRETIME_API_KEY="$LIBRETIME_API_KEY" \
+  "$LV" check --from today --days 7 --timezone UTC --format json --out reports/out/check-real \
+  >reports/out/check-real.json || code=$?
+if [ "$code" -le 1 ] && "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["mode"]=="libretime_only" and len(d["days"])==7; print("[live-ci] check, LibreTime alone: %d day(s), %d row(s), %d error(s), %d warning(s), %d requests" % (len(d["days"]), sum(x["rows"] for x in d["days"]), d["summary"]["errors"], d["summary"]["warnings"], d["summary"]["requests"]))' reports/out/check-real.json; then
+  :
+else
+  log "check on the whole real station failed (exit $code)"; status=1
+fi
 
 # 4. The stub proved against the real LibreTime: zero difference on the contract (librelog-verify
 #    drift: the probes and the seeded fuzz phase), the table and JSON in reports/out/drift.json,

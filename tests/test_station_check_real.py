@@ -17,7 +17,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,7 @@ from harness.station.source import open_station
 from stubs.librelog import run_librelog
 
 from .conftest import librelog_settings_for
+from .own_show import STEP, OwnShow
 from .station_day import HARD_AT, OWN_FILE_AT, PLAIN_AT, StationDay
 
 URL, KEY = os.environ.get("REAL_LIBRETIME_URL"), os.environ.get("REAL_LIBRETIME_API_KEY")
@@ -163,3 +164,112 @@ async def _the_command_in_every_format(config: StationSettings, tmp_path: Path, 
     report = (tmp_path / "out" / "verification-report.html").read_text()
     assert report.count("<svg") == 2 and "Schedule check" in report
     assert config.api_key not in "".join(outputs.values()) + report
+
+
+ALONE = date(2098, 6, 5)
+
+
+def _now_window() -> tuple[datetime, datetime]:
+    now = datetime.now(UTC)
+    return now - timedelta(hours=1), now + timedelta(hours=1)
+
+
+@pytest.fixture
+async def own(tmp_path: Path) -> AsyncIterator[tuple[OwnShow, httpx.AsyncClient]]:
+    """A show of the test's own on the real LibreTime, the station fingerprinted around it: on the
+    far-future day and around now (where playout is checked)."""
+    assert URL and KEY
+    windows = [_window(), _now_window()]
+    with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as sync:
+        before = take(sync, windows)
+    async with httpx.AsyncClient(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as lt:
+        made = OwnShow(lt, f"librelog-verify check {os.getpid()}")
+        try:
+            yield made, lt
+        finally:
+            await made.cleanup()
+    with httpx.Client(base_url=URL, headers={"Authorization": f"Api-Key {KEY}"}, timeout=60) as sync:
+        after = take(sync, windows)
+    assert differences(before, after) == [], "the station changed outside what the test created"
+
+
+async def test_libretime_alone_on_the_real_libretime(own: tuple[OwnShow, httpx.AsyncClient]) -> None:
+    """No LibreLog: the rows' own defects, an empty show instance, and playout that records nothing."""
+    made, _ = own
+    assert URL and KEY
+    ready, importing = await made.file(), await made.file(import_status=1)
+    ten = datetime.combine(ALONE, time(10), tzinfo=UTC)
+    first = await made.instance(ten, ten + 3 * STEP)
+    await made.row(first, ready, ten, 0)
+    null_fade = await made.row(first, ready, ten + STEP, 1, fade_in=None)
+    not_ready = await made.row(first, importing, ten + 2 * STEP, 2)
+    empty = await made.instance(ten + timedelta(hours=2), ten + timedelta(hours=3))
+    settings = StationSettings(URL, KEY, timezone="UTC")
+    async with open_station(settings) as station:
+        result = await check(station, Options(first=ALONE, last=ALONE, timezone="UTC", max_playout_silence=None))
+    assert result.error is None and result.libretime_only
+    found = {(f.kind.value, f.row_id) for f in result.all_findings()}
+    assert found == {("null_fade", null_fade), ("file_not_ready", not_ready), ("empty_instance", None)}
+    (gap,) = [f for f in result.all_findings() if f.kind.value == "empty_instance"]
+    assert f"show instance {empty}" in gap.message
+
+    # Around now: rows due for the last 12 minutes, and this LibreTime has no playout to record them.
+    now = datetime.now(UTC).replace(microsecond=0)
+    on_air = await made.instance(now - 4 * STEP, now + 4 * STEP)
+    for i in range(8):
+        await made.row(on_air, ready, now - 4 * STEP + i * STEP, i)
+    today = Options(first=now.date(), last=now.date(), timezone="UTC")
+    async with open_station(settings) as station:
+        silent = await check(station, today)
+    assert "playout_stopped" in {f.kind.value for f in silent.findings}, [f.message for f in silent.findings]
+    # Plays recorded through the stock API, as playout records them: nothing to say.
+    for i in range(4):
+        await made.play(now - 4 * STEP + i * STEP, now - 3 * STEP + i * STEP, ready)
+    async with open_station(settings) as station:
+        playing = await check(station, today)
+    assert "playout_stopped" not in {f.kind.value for f in playing.findings}
+
+
+async def test_many_stations_on_the_real_libretime(
+    days: tuple[StationDay, StationDay, StationSettings], tmp_path: Path
+) -> None:
+    """One stations file: the real LibreTime alone, the same with our LibreLog, and a station that
+    is not there; each result under its name, the JSON whole on stdout, the worst exit code."""
+    clean, _, config = days
+    await clean.publish()
+    stations = tmp_path / "stations.yaml"
+    stations.write_text(
+        f"""
+stations:
+  - name: real-alone
+    libretime_url: {URL}
+    libretime_api_key_env: REAL_KEY
+    timezone: {TZ}
+  - name: real-with-librelog
+    libretime_url: {URL}
+    libretime_api_key_env: REAL_KEY
+    timezone: {TZ}
+    librelog: {{url: {config.librelog_url}}}
+  - name: gone
+    libretime_url: http://127.0.0.1:9
+    libretime_api_key_env: REAL_KEY
+    timezone: UTC
+"""
+    )
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "REAL_KEY": config.api_key}
+    command = ["-m", "harness.cli", "check", "--stations", str(stations), "--from", str(CLEAN), "--format", "json"]
+    command += ["--max-playout-silence", "off", "--no-report"]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, *command, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode == 2, err.decode()
+    doc = {r["station"]: r for r in json.loads(out)}
+    assert list(doc) == ["real-alone", "real-with-librelog", "gone"]
+    for name in ("real-alone", "real-with-librelog"):
+        (day,) = doc[name]["days"]
+        assert (day["rows"], day["findings"]) == (480, []), name
+    assert doc["real-alone"]["mode"] == "libretime_only" and doc["real-alone"]["days"][0]["published"] is None
+    assert doc["real-with-librelog"]["days"][0]["published"] is True
+    assert doc["gone"]["findings"][0]["kind"] == "libretime_unreachable"
+    assert config.api_key not in out.decode() + err.decode()
