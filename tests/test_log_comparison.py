@@ -123,10 +123,10 @@ def test_a_row_from_the_day_before_covers_midnight() -> None:
     assert _found(rows[1:], instances, start, end) == ["gap"]
 
 
-def test_an_empty_instance_is_one_gap_and_silence_under_the_limit_is_none() -> None:
+def test_an_empty_instance_is_its_own_finding_and_silence_under_the_limit_is_none() -> None:
     start, end = T0, T0 + 600 * S
     instances = {1: {"id": 1, "starts_at": _iso(start), "ends_at": _iso(end)}}
-    assert _found([], instances, start, end) == ["gap"]
+    assert _found([], instances, start, end) == ["empty_instance"]  # not also a show-long gap
     rows = [_row(1, start, 299), _row(2, start + 301 * S, 299)]  # 1 s, then 2 s of silence
     assert _found(rows, instances, start, end) == []
 
