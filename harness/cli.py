@@ -578,6 +578,22 @@ def catalog(args: argparse.Namespace) -> int:
     return OK
 
 
+def reference(args: argparse.Namespace) -> int:
+    """The step-kind reference page, from the registry and the scenario schema."""
+    from .reference import page
+
+    text = page()
+    if args.write:
+        target = Path(args.write)
+        changed = not target.is_file() or target.read_text(encoding="utf-8") != text
+        if changed:
+            target.write_text(text, encoding="utf-8")
+        print(f"{args.write}: {'updated' if changed else 'already up to date'}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
 def schema(args: argparse.Namespace) -> int:
     """The scenario schema as validation uses it: the shipped document with every registered kind."""
     from .kinds import scenario_schema
@@ -660,6 +676,9 @@ def parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="the scenario JSON Schema, every registered step kind included (for editors)")
     sc.add_argument("--output", metavar="FILE", help="write it here instead of standard output")
     sc.set_defaults(func=schema)
+    ref = sub.add_parser("reference", help="the step-kind reference page (Markdown), from the registry")
+    ref.add_argument("--write", metavar="FILE", help="write it here (docs/step-kinds.md) instead of stdout")
+    ref.set_defaults(func=reference)
     c = sub.add_parser("catalog", help="the scenario table, from the scenarios' metadata")
     c.add_argument("--write", metavar="README", help="replace the generated block in this file")
     c.add_argument("--scenarios", metavar="DIR", help="default: the built-in suite")

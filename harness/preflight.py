@@ -164,7 +164,7 @@ def _interposer(librelog: httpx.Client, interposer: str, facts: Facts) -> None:
         return
     why = (
         f"LibreLog's LibreTime URL ({facts.librelog.get('api_url')}) does not go through the interposer at"
-        f" {interposer}: set LibreLog's LIBRETIME_API_URL to it (README: The interposer)"
+        f" {interposer}: set LibreLog's LIBRETIME_API_URL to it (docs/live.md: The interposer)"
     )
     facts.notes += [f"journal: {why}", f"faults: {why}"]
 
@@ -285,7 +285,7 @@ def discover(
                 if interposer:
                     _interposer(librelog, interposer, facts)
                 else:
-                    why = "no interposer between LibreLog and LibreTime (run with --interposer; README: The interposer)"
+                    why = "no interposer between LibreLog and LibreTime (--interposer; docs/live.md: The interposer)"
                     facts.notes += [f"journal: {why}", f"faults: {why}"]
     except httpx.InvalidURL as exc:
         raise ConfigError(f"a service URL is not usable: {exc}") from None

@@ -135,6 +135,6 @@ def test_a_run_leaves_the_checkout_clean(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "allure-history.jsonl").exists() or "Allure HTML report not built" in run.stderr
 
 
-def test_the_readme_lists_exactly_the_shipped_scenarios() -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert block(ROOT / "scenarios") in readme, "run: librelog-verify catalog --write README.md"
+def test_the_catalogue_lists_exactly_the_shipped_scenarios() -> None:
+    catalogue = (ROOT / "docs" / "scenarios.md").read_text()
+    assert block(ROOT / "scenarios") in catalogue, "run: librelog-verify catalog --write docs/scenarios.md"

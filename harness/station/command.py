@@ -144,7 +144,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c.add_argument(
         "--libretime-only", action="store_true", help="check LibreTime alone, even where LibreLog settings are given"
     )
-    c.add_argument("--stations", metavar="FILE", help="a YAML file of stations, checked concurrently (see the README)")
+    c.add_argument("--stations", metavar="FILE", help="a YAML file of stations, checked at once (docs/check.md)")
     c.add_argument("--concurrency", type=int, default=4, metavar="N", help="stations checked at once (default 4)")
     c.add_argument("--out", default="reports/out", help="where the report is written (default: ./reports/out)")
     c.add_argument("--no-report", action="store_true", help="no schedule-check report, only the format")
