@@ -75,9 +75,10 @@ def could_not_read(exc: CannotCheck) -> Finding:
     return Finding(exc.kind, f"the check could not read LibreTime: {exc}")
 
 
-def station_zone(options: Options, config: dict[str, Any] | None) -> str:
-    """The zone the days are counted in: the caller's, else LibreLog's (LibreTime does not say)."""
-    tz_name = options.timezone or (config or {}).get("station_timezone")
+def station_zone(timezone: str | None, config: dict[str, Any] | None) -> str:
+    """The zone the days are counted in: the caller's, else LibreLog's (``config``; None when
+    LibreTime is checked alone, whose API does not say its zone)."""
+    tz_name = timezone or (config or {}).get("station_timezone")
     if not tz_name:
         if config is None:
             raise ConfigError("a check of LibreTime alone needs the station's time zone: pass --timezone")
@@ -89,7 +90,7 @@ def station_zone(options: Options, config: dict[str, Any] | None) -> str:
 async def _check(station: Station, options: Options, result: CheckResult, config: dict[str, Any] | None) -> None:
     if station.with_librelog and config is None:
         config = await station.librelog_config()
-    tz_name = station_zone(options, config if station.with_librelog else None)
+    tz_name = station_zone(options.timezone, config if station.with_librelog else None)
     tz = zone(tz_name)
     result.timezone = tz_name
     station_name = options.station or (config or {}).get("station")

@@ -69,7 +69,7 @@ async def check_station(settings: StationSettings, request: Request) -> CheckRes
                 if exc.libretime:
                     result.findings.append(could_not_read(exc))
                 return result
-        tz_name = station_zone(Options(date.min, date.min, timezone=settings.timezone), config)
+        tz_name = station_zone(settings.timezone, config)
         first, last = request.span.resolve(datetime.now(ZoneInfo(tz_name)).date())
         result = await check(station, _options(request, settings, first, last, tz_name), datetime.now(UTC), config)
     result.station = settings.name
