@@ -12,6 +12,7 @@ from collections import Counter
 
 import httpx
 
+from .. import tls
 from ..errors import HarnessError
 
 READ_METHODS = frozenset({"GET"})
@@ -25,7 +26,7 @@ class ReadOnlyTransport(httpx.AsyncBaseTransport):
     """Wraps a transport: GET passes through and is counted; anything else raises, unsent."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
-        self._inner = inner or httpx.AsyncHTTPTransport()
+        self._inner = inner or httpx.AsyncHTTPTransport(verify=tls.context())
         self.sent: Counter[str] = Counter()  # requests sent, by path
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

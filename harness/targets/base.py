@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from .. import tls
 from ..control import HARNESS_HEADER
 from ..errors import ConfigError
 from ..secrets import Masker
@@ -88,7 +89,7 @@ def scenario_sandbox(base: date, spec: Mapping[str, Any] | None) -> date:
 
 
 def client(base_url: str, headers: dict[str, str], timeout: float = 30.0) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
+    return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout, verify=tls.context())
 
 
 def libretime_of(env: Mapping[str, str]) -> tuple[str, str]:

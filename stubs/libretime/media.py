@@ -8,6 +8,7 @@ import re
 import struct
 import wave
 from datetime import timedelta
+from functools import cache
 from urllib.parse import quote, unquote
 
 ALLOWED_EXTENSIONS = ("ogg", "mp3", "aac", "m4a", "mp4", "flac", "wav", "mp2", "mp1", "au", "opus")
@@ -41,8 +42,10 @@ def wav_duration(data: bytes) -> timedelta | None:
     return timedelta(seconds=frames / rate) if rate else None
 
 
+@cache
 def make_wav(seconds: float, frequency: float = 440.0, rate: int = 8000) -> bytes:
-    """A real, playable mono 16-bit tone (fixtures need bytes that survive a download)."""
+    """A real, playable mono 16-bit tone (fixtures need bytes that survive a download). Cached:
+    every fresh stub seeds the same fixture tones, and the bytes never change."""
     frames = int(seconds * rate)
     samples = b"".join(
         struct.pack("<h", int(8000 * math.sin(2 * math.pi * frequency * n / rate))) for n in range(frames)

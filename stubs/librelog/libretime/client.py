@@ -11,7 +11,9 @@ import asyncio
 import json
 import logging
 import random
+import ssl
 import time
+from functools import cache
 from typing import Any
 
 import httpx
@@ -36,6 +38,13 @@ EXCERPT = 500
 LEGACY_KEY_REFUSED = "ERROR: Incorrect API key."
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context per process: building one reads the CA bundle, and LibreLog may be started
+    many times in one process (the harness starts one per scenario)."""
+    return httpx.create_ssl_context()
+
+
 class LibreTimeClient:
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
@@ -47,6 +56,7 @@ class LibreTimeClient:
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
             headers={"Authorization": f"Api-Key {settings.api_key}", "Accept": "application/json"},
             transport=transport,
+            verify=_tls(),
         )
         self._random = random.Random()
 
