@@ -27,6 +27,7 @@ from typing import Any
 from common import ROOT, Client, free_port, machine, start
 
 sys.path.insert(0, str(ROOT))
+from harness.seeding.rows import completed
 from harness.seeding.rows import test_file as file_body
 
 FIRST = date(2097, 5, 1)
@@ -47,42 +48,19 @@ def seed_payload(days: int) -> dict[str, Any]:
     for d in range(days):
         start = datetime.combine(FIRST + timedelta(days=d), datetime.min.time(), tzinfo=UTC)
         instances.append(
-            {
-                "id": d + 1,
-                "created_at": "2026-11-01T00:00:00Z",
-                "show": 1,
-                "starts_at": _z(start),
-                "ends_at": _z(start + timedelta(days=1)),
-                "modified": False,
-                "auto_playlist_built": False,
-            }
+            completed(
+                "show_instances",
+                {"id": d + 1, "show": 1, "starts_at": _z(start), "ends_at": _z(start + timedelta(days=1))},
+            )
         )
         for i in range(ROWS_PER_DAY):
+            row = {"starts_at": _z(start + i * minute), "ends_at": _z(start + (i + 1) * minute), "position": i}
             schedule.append(
-                {
-                    "starts_at": _z(start + i * minute),
-                    "ends_at": _z(start + (i + 1) * minute),
-                    "length": "00:01:00",
-                    "cue_in": "00:00:00",
-                    "cue_out": "00:01:00",
-                    "fade_in": "00:00:00",
-                    "fade_out": "00:00:00",
-                    "position": i,
-                    "broadcasted": 0,
-                    "instance": d + 1,
-                    "file": 1,
-                }
+                completed(
+                    "schedule", {**row, "length": "00:01:00", "cue_out": "00:01:00", "instance": d + 1, "file": 1}
+                )
             )
-    show = {
-        "id": 1,
-        "name": "Check scale bench",
-        "linked": False,
-        "linkable": True,
-        "auto_playlist_enabled": False,
-        "auto_playlist_repeat": False,
-        "override_intro_playlist": False,
-        "override_outro_playlist": False,
-    }
+    show = completed("shows", {"id": 1, "name": "Check scale bench"})
     return {
         "reset": True,
         "files": [{"id": 1, **file_body({"length": "00:01:00"})}],

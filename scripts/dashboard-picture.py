@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from common import Client, free_port, start  # noqa: E402
 
+from harness.seeding.rows import completed  # noqa: E402
 from harness.seeding.rows import test_file as file_body  # noqa: E402
 from harness.ui.browser import launch  # noqa: E402
 
@@ -62,39 +63,18 @@ def _station(now: datetime, *, broken: bool = False, played: bool = True) -> dic
         for i in range(60):
             start = begin + i * minute
             fade = None if broken and inst == 1 and i == 30 else "00:00:00"
+            row = {"starts_at": _z(start), "ends_at": _z(start + minute), "position": i, "instance": inst}
             rows.append(
-                {
-                    "starts_at": _z(start),
-                    "ends_at": _z(start + minute),
-                    "length": "00:01:00",
-                    "cue_in": "00:00:00",
-                    "cue_out": "00:01:00",
-                    "fade_in": fade,
-                    "fade_out": "00:00:00",
-                    "position": i,
-                    "broadcasted": 0,
-                    "instance": inst,
-                    "file": 1,
-                }
+                completed("schedule", {**row, "length": "00:01:00", "cue_out": "00:01:00", "file": 1, "fade_in": fade})
             )
             if inst == 2 and played and start < now + 10 * minute:
                 history.append({"starts": _z(start), "ends": _z(start + minute), "file": 1})
-    common = {"created_at": "2026-11-01T00:00:00Z", "modified": False, "auto_playlist_built": False}
-    show = {
-        "id": 1,
-        "name": "Drive time",
-        "linked": False,
-        "linkable": True,
-        "auto_playlist_enabled": False,
-        "auto_playlist_repeat": False,
-        "override_intro_playlist": False,
-        "override_outro_playlist": False,
-    }
+    show = completed("shows", {"id": 1, "name": "Drive time"})
     return {
         "reset": True,
         "files": [{"id": 1, **file_body({"length": "00:01:00"})}],
         "shows": [show],
-        "show_instances": [{**i, **common} for i in instances],
+        "show_instances": [completed("show_instances", i) for i in instances],
         "schedule": rows,
         "playout_history": history,
     }

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..control import HARNESS_HEADER
-from ..errors import ConfigError
 from ..secrets import Masker
 
 
@@ -24,18 +23,13 @@ class StationSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, libretime_only: bool = False) -> StationSettings:
         """The settings of ``--target live``; without ``LIBRELOG_URL`` (or when told), LibreTime alone."""
-        from stubs.librelog.config import normalise_base_url
+        from ..targets import libretime_of
 
-        libretime_url = env.get("LIBRETIME_URL") or env.get("LIBRETIME_API_URL", "")
-        missing = [] if libretime_url else ["LIBRETIME_URL (or LIBRETIME_API_URL)"]
-        if not env.get("LIBRETIME_API_KEY"):
-            missing.append("LIBRETIME_API_KEY")
-        if missing:
-            raise ConfigError(f"check needs {', '.join(missing)} in the environment")
+        libretime_url, api_key = libretime_of(env, "check")
         librelog = None if libretime_only else (env.get("LIBRELOG_URL") or "").rstrip("/") or None
         return cls(
-            libretime_url=normalise_base_url(libretime_url),
-            api_key=env["LIBRETIME_API_KEY"],
+            libretime_url=libretime_url,
+            api_key=api_key,
             librelog_url=librelog,
             librelog_token=(env.get("LIBRELOG_API_TOKEN") or None) if librelog else None,
         )

@@ -92,8 +92,8 @@ def client(base_url: str, headers: dict[str, str], timeout: float = 30.0) -> htt
     return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout, verify=tls.context())
 
 
-def libretime_of(env: Mapping[str, str]) -> tuple[str, str]:
-    """LibreTime's base URL (normalised) and API key from the environment."""
+def libretime_of(env: Mapping[str, str], who: str = "a live run") -> tuple[str, str]:
+    """LibreTime's base URL (normalised) and API key from the environment (``who`` needs them)."""
     from stubs.librelog.config import normalise_base_url
 
     url = env.get("LIBRETIME_URL") or env.get("LIBRETIME_API_URL", "")
@@ -101,7 +101,7 @@ def libretime_of(env: Mapping[str, str]) -> tuple[str, str]:
     if not env.get("LIBRETIME_API_KEY"):
         missing.append("LIBRETIME_API_KEY")
     if missing:
-        raise ConfigError(f"a live run needs {', '.join(missing)} in the environment")
+        raise ConfigError(f"{who} needs {', '.join(missing)} in the environment")
     return normalise_base_url(url), env["LIBRETIME_API_KEY"]
 
 
