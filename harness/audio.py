@@ -13,6 +13,7 @@ import array
 import io
 import math
 import random
+import sys
 import wave
 from dataclasses import dataclass
 
@@ -40,15 +41,20 @@ class Audio:
         return TOLERANCE_S[self.format]
 
 
-def _samples(seconds: float, rate: int, rng: random.Random) -> tuple[array.array[int], int]:
+def _samples(seconds: float, rate: int, rng: random.Random) -> tuple[bytes, int]:
+    """Little-endian 16-bit PCM: one cycle of a sine at a random pitch repeated, its low byte
+    replaced by random bytes (noise of at most 1/128 of full scale). Built from whole cycles and
+    byte slices, so a minute of audio takes milliseconds, not a Python loop per sample."""
     frames = round(seconds * rate)
-    frequency = rng.uniform(180.0, 900.0)
+    period = rng.randint(rate // 900, rate // 180)  # samples per cycle: a pitch from 180 to 900 Hz
     phase = rng.uniform(0, 2 * math.pi)
-    out = array.array("h", (0 for _ in range(frames)))
-    for n in range(frames):
-        tone = 7000 * math.sin(phase + 2 * math.pi * frequency * n / rate)
-        out[n] = max(-32768, min(32767, int(tone + rng.uniform(-600, 600))))
-    return out, frames
+    cycle = array.array("h", (round(7000 * math.sin(phase + 2 * math.pi * n / period)) for n in range(period)))
+    tone = (cycle * (frames // period + 1))[:frames]
+    if sys.byteorder == "big":
+        tone.byteswap()
+    pcm = bytearray(tone.tobytes())
+    pcm[0::2] = rng.randbytes(frames)
+    return bytes(pcm), frames
 
 
 def wav(seconds: float, *, rng: random.Random | None = None) -> Audio:
@@ -59,7 +65,7 @@ def wav(seconds: float, *, rng: random.Random | None = None) -> Audio:
         writer.setnchannels(1)
         writer.setsampwidth(2)
         writer.setframerate(WAV_RATE)
-        writer.writeframes(samples.tobytes())
+        writer.writeframes(samples)
     return Audio(buffer.getvalue(), "wav", frames / WAV_RATE)
 
 
@@ -82,7 +88,7 @@ def mp3(seconds: float, *, title: str | None = None, rng: random.Random | None =
     encoder.set_in_sample_rate(MP3_RATE)
     encoder.set_channels(1)
     encoder.set_quality(7)
-    data = bytes(encoder.encode(samples.tobytes()) + encoder.flush())
+    data = bytes(encoder.encode(samples) + encoder.flush())
     if title is not None:
         data = _id3_title(title) + data
     return Audio(data, "mp3", frames / MP3_RATE)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +138,7 @@ def load(path: Path, root: Path | None = None) -> Scenario:
     shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=_LOADER)
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - _LOADER is a safe loader (C or Python)
+        node, data = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -152,11 +152,9 @@ def load(path: Path, root: Path | None = None) -> Scenario:
     if pack is not None and pack.defaults:
         data = merged(pack.defaults, data)
     scenario = Scenario(path=path, data=data, lines=lines, pack=pack)
-    validator = _validator()
-    problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        where = field_path(list(error.absolute_path))
-        problems.append(Problem(shown, scenario.line(where), where, _describe(error)))
+    problems = [
+        Problem(shown, scenario.line(where), where, message) for where, message in _schema_problems(pickle.dumps(data))
+    ]
     if pack is not None:
         problems += _pack_problems(pack.root)
     if not problems:
@@ -191,6 +189,27 @@ def _semantic_problems(scenario: Scenario, shown: str) -> list[Problem]:
                 Problem(shown, scenario.line(where), where, f"expect/save belong to request steps, not {kind}")
             )
     return problems
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its data, from one parse."""
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+@lru_cache(maxsize=1024)
+def _schema_problems(document: bytes) -> tuple[tuple[str, str], ...]:
+    """Where and what the scenario schema finds wrong in a scenario (pickled: its exact values,
+    dates included, as a cache key). Cached: the command checks every file before pytest collects
+    the same files in the same process."""
+    errors = _validator().iter_errors(pickle.loads(document))  # noqa: S301 - pickled by load() above
+    return tuple(
+        (field_path(list(e.absolute_path)), _describe(e)) for e in sorted(errors, key=lambda e: list(e.absolute_path))
+    )
 
 
 @cache

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from harness.cli import main
+from harness.cli.drift import _all_differences, readme_block, run
 from harness.drift.capture import Server
-from harness.drift.command import _all_differences, readme_block, run
 from harness.drift.probe import CONTRACT, load, out_of_contract
 from stubs.libretime import StubConfig, run_stub
 

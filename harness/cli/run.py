@@ -165,8 +165,7 @@ def run(args: argparse.Namespace) -> int:
         for line in problems:
             print(line)
         raise ConfigError(f"{len(problems)} problem(s) in the scenario files: nothing was run")
-    if args.workers and importlib.util.find_spec("xdist") is None:
-        raise ConfigError("-n needs pytest-xdist: pip install pytest-xdist")
+    args.workers = _workers(args)
     if args.require_allure and not args.no_report:
         from reports.allure_html import AllureMissing, allure_command
 
@@ -200,6 +199,18 @@ def run(args: argparse.Namespace) -> int:
         services.close()
 
 
+def _workers(args: argparse.Namespace) -> str | None:
+    """pytest-xdist's worker count: as given, or for the built-in suite on the embedded stubs (the
+    main job) one per core when pytest-xdist is installed; other runs are serial unless told."""
+    installed = importlib.util.find_spec("xdist") is not None
+    if args.workers is not None:
+        if not installed:
+            raise ConfigError("-n needs pytest-xdist: pip install pytest-xdist")
+        return None if args.workers == "0" else args.workers
+    builtin = args.target == "stub" and not args.scenarios and not args.pack
+    return "auto" if builtin and installed and (os.cpu_count() or 1) > 1 else None
+
+
 @dataclass
 class _Chosen:
     """What a run verifies: its scenario folders and files, their pack and manifest, pytest's root."""
@@ -225,9 +236,13 @@ def _run(args: argparse.Namespace, chosen: _Chosen, results: Path, out: Path, pr
         str(root),
         "-p",
         "no:cacheprovider",
-        # Scenarios run their own event loops; pytest-asyncio, when installed, has nothing to do.
+        # Only the plugins a verification uses: whatever else is installed beside it (Hypothesis,
+        # pytest-asyncio, ...) neither changes a run nor costs every process its import.
+        "--disable-plugin-autoload",
         "-p",
-        "no:asyncio",
+        "harness.plugin",
+        "-p",
+        "allure_pytest.plugin",
         "--target",
         args.target,
         "--alluredir",
@@ -250,7 +265,7 @@ def _run(args: argparse.Namespace, chosen: _Chosen, results: Path, out: Path, pr
     if args.allow_commands:
         pytest_args.append("--allow-commands")
     if args.workers:
-        pytest_args += ["-n", str(args.workers)]
+        pytest_args += ["-p", "xdist.plugin", "-n", str(args.workers)]
     if prepared is not None:
         results.mkdir(parents=True, exist_ok=True)
         found = results / "librelog-verify-preflight.json"
@@ -320,6 +335,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="FLAVOR",
         help="live: start this project's LibreLog in that flavour for the run, its LibreTime behind the interposer",
     )
-    r.add_argument("-n", "--workers", help="pytest-xdist workers (e.g. 2 or auto)")
+    r.add_argument(
+        "-n",
+        "--workers",
+        help="pytest-xdist workers, e.g. 2, auto, or 0 for none (default: auto for the built-in suite on the"
+        " embedded stubs, none otherwise)",
+    )
     r.add_argument("--no-report", action="store_true", help="only the Allure results, no HTML or Markdown")
     r.set_defaults(func=run)

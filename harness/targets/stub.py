@@ -46,9 +46,9 @@ async def stub_target(settings: Mapping[str, Any], sandbox: date) -> AsyncIterat
         )
         ll = await stack.enter_async_context(run_librelog(librelog_settings))
         libretime = await stack.enter_async_context(
-            client(lt.base_url, {"Authorization": f"Api-Key {STUB_KEY}", HARNESS_HEADER: "harness"})
+            client(lt.base_url, {"Authorization": f"Api-Key {STUB_KEY}", HARNESS_HEADER: "harness"}, in_process=True)
         )
-        librelog = await stack.enter_async_context(client(ll.base_url, {}))
+        librelog = await stack.enter_async_context(client(ll.base_url, {}, in_process=True))
         yield Target(
             name="stub",
             librelog=librelog,
