@@ -49,17 +49,27 @@ def module_of(mutant: str) -> str:
     return dotted.replace(".", "/") + ".py"
 
 
-_SQL = re.compile(
-    r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE)\b|\bVALUES\b|\bFROM\b|\bWHERE\b|\bORDER BY\b|\?"
-    # a column list continuing a statement over several lines: "a, b, c)"
-    r"|^\s*\(?\s*\w+(\s*,\s*\w+)+\s*\)?\s*$",
-    re.IGNORECASE,
+# SQL as this code writes it: a statement, or a statement's continuation, opens with an upper-case
+# keyword; a column list carried over several lines opens with "(" or ends with "," or ")". Prose
+# (error texts) does neither, so its letter case, which a client sees, is never waved through.
+_SQL_OPENING = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|FROM|WHERE|ORDER BY|GROUP BY|VALUES|SET|AND|OR|JOIN"
+    r"|LEFT JOIN|ON|LIMIT|ON CONFLICT|RETURNING|AS)\b"
 )
-# Names this code gives the rows sqlite3/aiosqlite return (their keys ignore letter case).
-_ROW = re.compile(r"\b(row|r|track|source|existing|voice)\[[\"']\w+[\"']\]")
+_COLUMN_LIST = re.compile(r"^\s*(\(\s*[\w.]+(\s*,\s*[\w.]+)+\s*,?\s*\)?|[\w.]+(\s*,\s*[\w.]+)+\s*[,)])\s*$")
+# A quoted SQL literal is a value, and 'recorded' is not 'RECORDED'.
+_SQL_LITERAL = re.compile(r"'[^']*'")
+# Only where a variable is always an sqlite3.Row (whose keys ignore letter case): the services'
+# own database reads. LibreTime's JSON rows (flavors.py) and row_dict()'s dicts do not.
+_ROW_MODULES = frozenset(
+    {"stubs/librelog/services/logs.py", "stubs/librelog/services/sync.py", "stubs/librelog/services/voice.py"}
+)
+_ROW = re.compile(r"\b(row|r|track|source|existing)\[[\"']\w+[\"']\]")
 # HTTP header names this code sends or reads (HTTP ignores their letter case).
 _HEADERS = frozenset({"authorization", "accept", "content-type", "retry-after", "x-accel-redirect"})
-_METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD)$", re.IGNORECASE)
+# A method handed straight to httpx, which upper-cases it. Through LibreTimeClient.request the
+# method also lands in error texts and details.upstream.method, where its case is seen.
+_HTTPX_METHOD = re.compile(r"\b_http\.\w+\(\s*(['\"])(GET|POST|PUT|PATCH|DELETE|HEAD)\1", re.IGNORECASE)
 _STRING = re.compile(r"(['\"])(.*?)\1")
 
 
@@ -67,10 +77,15 @@ def _case_only(before: str, after: str) -> bool:
     return before != after and before.lower() == after.lower()
 
 
-def equivalent_by_rule(diff: str) -> str | None:
+def _is_sql(text: str) -> bool:
+    """A keyword and more ("DELETE FROM x", not the method "DELETE"), or a carried-over column list."""
+    return bool((_SQL_OPENING.match(text) and len(text.split()) > 1) or _COLUMN_LIST.match(text))
+
+
+def equivalent_by_rule(diff: str, module: str = "") -> str | None:
     """Mutants that change nothing observable, recognised from the diff alone: the letter case of
-    SQL (SQLite keywords and identifiers, and sqlite3.Row keys, ignore it), of an HTTP method
-    (httpx upper-cases it) or of a header name (HTTP ignores it)."""
+    SQL (SQLite keywords and identifiers ignore it; its quoted literals do not), of sqlite3.Row keys
+    in the services' database reads, of a method handed straight to httpx, or of a header name."""
     removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
     added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
     if len(removed) != 1 or len(added) != 1 or not _case_only(removed[0], added[0]):
@@ -80,13 +95,15 @@ def equivalent_by_rule(diff: str) -> str | None:
     changed = [(a, b) for a, b in zip(old_strings, new_strings, strict=False) if a != b]
     if len(changed) != 1:
         return None
-    old = changed[0][0]
-    if _SQL.search(old):
+    old, new = changed[0]
+    if _is_sql(old) and _SQL_LITERAL.findall(old) == _SQL_LITERAL.findall(new):
         return "SQL letter case (SQLite ignores it)"
-    if _METHOD.match(old):
+    if _HTTPX_METHOD.search(removed[0]):
         return "HTTP method letter case (httpx upper-cases it)"
-    if _ROW.search(removed[0]) or ".headers" in removed[0] or old.lower() in _HEADERS:
-        return "case-insensitive key (sqlite3.Row column or HTTP header name)"
+    if module in _ROW_MODULES and _ROW.search(removed[0]):
+        return "case-insensitive key (sqlite3.Row column)"
+    if ".headers" in removed[0] or old.lower() in _HEADERS:
+        return "case-insensitive key (HTTP header name)"
     return None
 
 
@@ -139,7 +156,7 @@ def equivalents(found: dict[str, str]) -> dict[str, str]:
         if status not in ("survived", "no tests"):
             continue
         diff = show(name)
-        if (why := equivalent_by_rule(diff)) is not None:
+        if (why := equivalent_by_rule(diff, module_of(name))) is not None:
             out[name] = why
         elif name in triage and triage[name]["change"] == change_of(diff):
             out[name] = triage[name]["why"]

@@ -371,9 +371,14 @@ async def test_a_v2_republish_failing_midway_puts_the_deleted_rows_back_and_says
     old_rows = {r["starts_at"]: r for r in (await client.get("/api/v2/schedule")).json()}
     await fault(client, match={"method": "DELETE", "path_pattern": ROW}, fault="status", status=400, skip=2, times=1)
     await fault(client, match={"method": "DELETE", "path_pattern": ROW}, fault="status", status=404, skip=3, times=1)
+    await client.delete("/__stub__/journal")
     response = await ll.post(f"/logs/{log['id']}/publish")
     body = response.json()
     assert (response.status_code, body["error"]) == (502, "libretime_rejected")
+    # The two old rows go back as they were, each created without the id LibreTime gave it before.
+    posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": "/api/v2/schedule"})).json()
+    deleted = [r for r in old_rows.values() if r["id"] in _deleted_ids(await client.get("/__stub__/journal"))]
+    assert [p["json"] for p in posts["requests"][-2:]] == [{k: v for k, v in r.items() if k != "id"} for r in deleted]
     assert body["message"].startswith("LibreTime rejected DELETE /api/v2/schedule/"), body["message"]
     assert body["message"].endswith(
         ' (400): {"detail": "Injected fault: HTTP 400"}; the previous schedule was restored'
@@ -389,6 +394,15 @@ async def test_a_v2_republish_failing_midway_puts_the_deleted_rows_back_and_says
         if (row["starts_at"], row["file"]) in before:
             was = old_rows[row["starts_at"]]
             assert {k: row[k] for k in was if k != "id"} == {k: was[k] for k in was if k != "id"}
+
+
+def _deleted_ids(journal: httpx.Response) -> list[int]:
+    """The ids of the rows LibreTime deleted (answered 204), in the order of the deletes."""
+    return [
+        int(e["path"].rsplit("/", 1)[1])
+        for e in journal.json()["requests"]
+        if e["method"] == "DELETE" and e["status"] == 204
+    ]
 
 
 @pytest.mark.parametrize("flavor", ["v2"])

@@ -386,3 +386,20 @@ async def test_a_second_log_for_the_day_names_the_first(ll: httpx.AsyncClient, c
         "message": f"Station 'main' already has log {first['id']} for {DAY}.",
         "details": {"log_id": first["id"]},
     }
+
+
+async def test_an_overlap_of_exactly_one_millisecond_is_within_the_tolerance(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """Near the epoch, float seconds hold 1 ms exactly: an overlap of 1 ms is not warned of, 2 ms is."""
+    await synced(ll, client)
+    warned = []
+    for duration in (0.001, 0.002):
+        entries = [
+            {"start": "00:00:00", "libretime_id": 1, "duration_s": duration},
+            {"start": "00:00:00", "libretime_id": 2},
+        ]
+        log = (await ll.post("/logs", json={"date": f"1970-01-0{len(warned) + 1}", "entries": entries})).json()
+        warned.append((await ll.post(f"/logs/{log['id']}/validate")).json()["warnings"])
+    assert warned[0] == []
+    assert [w["field"] for w in warned[1]] == ["entries[0]"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
+from stubs.librelog.services import sync
 from stubs.libretime import RunningStub, StubConfig, run_stub
 from tests.conftest import API_KEY, AUTH, librelog_client, librelog_settings_for, seed, stub_schedule
 
@@ -654,3 +656,13 @@ async def test_a_resync_counts_updates_in_every_batch(ll: httpx.AsyncClient, cli
     assert {k: again[k] for k in ("created", "updated", "unchanged")} == {"created": 0, "updated": 3, "unchanged": 11}
     titles = {t["libretime_id"]: t["title"] for t in await all_tracks(ll)}
     assert [titles[i] for i in (1, 7, 13)] == ["Retitled 1", "Retitled 7", "Retitled 13"]
+
+
+async def test_the_latency_is_the_round_trip_in_milliseconds_to_a_tenth(
+    ll: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a clock that reads 10 s before the checks and 10.25678 s after them, 256.8 ms."""
+    readings = iter([10.0, 10.25678])
+    monkeypatch.setattr(sync, "time", SimpleNamespace(perf_counter=lambda: next(readings)))
+    status = (await ll.get("/sync/status")).json()
+    assert (status["connection_status"], status["libretime"]["latency_ms"]) == (True, 256.8)

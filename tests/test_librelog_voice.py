@@ -86,6 +86,14 @@ _TYPES = "send one of mp3, wav, ogg, flac, m4a, aac, opus."
             {"title": "t" * 513, "genre": "g" * 65, "description": "d" * 512},
             [("title", "At most 512 characters."), ("genre", "At most 64 characters.")],
         ),
+        # Over its limit, a field is refused for its length alone, whatever the part kept of it
+        # (spaces, then a letter past the cut) would have looked like.
+        ({"file": ("a.wav", b"x", "audio/x-wav")}, {"title": " " * 513 + "a"}, [("title", "At most 512 characters.")]),
+        (
+            {"file": ("a.wav", b"x", "audio/x-wav")},
+            {"title": "x", "hour": " " * 9 + "7", "break": "A"},
+            [("hour", "At most 8 characters.")],
+        ),
     ],
 )
 async def test_bad_uploads_are_400_name_each_problem_and_leave_nothing(
@@ -486,3 +494,54 @@ async def test_a_v2_push_libretime_could_not_import_is_an_error(tmp_path: Path) 
             assert (body["error"], body["details"]["upstream"]["status"]) == ("libretime_error", 200)
             assert "could not import file" in body["message"]
             assert (await ll.get(f"/voice/{voice['id']}")).json()["status"] == "recorded"
+
+
+async def test_an_upload_that_cannot_be_stored_names_the_real_failure_and_leaves_nothing(
+    ll: httpx.AsyncClient, librelog: RunningLibreLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk refuses the upload's temporary file: the answer names that error, not one from
+    cleaning up a file that was never made."""
+    real_open = Path.open
+
+    def full_disk(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name.startswith(".upload-"):
+            raise OSError(28, "No space left on device")
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", full_disk)
+    response = await upload(ll, wav(0.5))
+    assert (response.status_code, response.json()["message"]) == (500, "Unexpected OSError; see the server log.")
+    assert (await ll.get("/voice")).json()["total"] == 0
+    assert list(Path(librelog.app[VOICE_DIR]).iterdir()) == []
+
+
+async def test_the_pushed_file_part_carries_the_type_librelog_stored(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    """An Opus file is audio/opus to LibreLog; the file name alone would make it audio/ogg."""
+    opus = b"OggS" + bytes(60)
+    voice = (await ll.post("/voice", files={"file": ("talk.opus", opus, "audio/opus")}, data={"title": "Talk"})).json()
+    await client.delete("/__stub__/journal")
+    await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+    uploads = [
+        e["json"]["files"]["file"]
+        for e in (await client.get("/__stub__/journal", params={"method": "POST"})).json()["requests"]
+        if e["json"] and "files" in e["json"]
+    ]
+    assert uploads and {(u["filename"], u["content_type"], u["md5"]) for u in uploads} == {
+        ("talk.opus", "audio/opus", MD5(opus).hexdigest())
+    }
+
+
+async def test_an_entry_naming_a_voice_track_not_yet_pushed_follows_it_not_an_id_given_beside_it(
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, flavor: str
+) -> None:
+    """The referenced voice track's LibreTime id is read live: an explicit id beside it is not
+    stored, so the entry has none until the push and then the pushed file's."""
+    voice = (await upload(ll, wav(1.0))).json()
+    entry = {"start": "14:00:00", "voice_track_id": voice["id"], "libretime_id": 999}
+    log = (await ll.post("/logs", json={"date": "2026-11-25", "entries": [entry]})).json()
+    assert log["entries"][0]["libretime_id"] is None
+    pushed = (await ll.post(f"/voice/{voice['id']}/upload-to-libretime")).json()
+    stored = (await ll.get(f"/logs/{log['id']}")).json()
+    assert stored["entries"][0]["libretime_id"] == pushed["libretime_id"] != 999

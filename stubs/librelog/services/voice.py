@@ -110,19 +110,22 @@ async def create_voice(db: Database, voice_dir: Path, received: Received) -> dic
         errors.add("file", f"Unsupported type '.{ext}': send one of {', '.join(EXTENSIONS)}.")
     elif received.size == 0:
         errors.add("file", "The file is empty.")
+    # A field over its limit is refused as such, and only as such: receive() kept no more of it
+    # than tells that, so what is left of it says nothing of its content.
+    over = {name for name, limit in TEXT_LIMITS.items() if len(fields.get(name, "")) > limit}
     title = fields.get("title", "").strip()
-    if not title:
+    if not title and "title" not in over:
         errors.add("title", "Required: a non-empty title.")
     for name, limit in TEXT_LIMITS.items():
-        if len(fields.get(name, "")) > limit:
+        if name in over:
             errors.add(name, f"At most {limit} characters.")
     hour = None
-    if fields.get("hour", "") != "":
+    if fields.get("hour", "") != "" and "hour" not in over:
         hour = parse_hour(fields["hour"])
         if hour is None:
             errors.add("hour", "An hour from 0 to 23.")
     brk = fields.get("break", "")
-    if brk and not _BREAK.match(brk):
+    if brk and "break" not in over and not _BREAK.match(brk):
         errors.add("break", "Letters or digits only, e.g. A.")
     if brk and hour is None and not errors.has("hour"):
         errors.add("hour", "Required with break (the name is HH-00_Break<break>).")
