@@ -166,6 +166,7 @@ def equivalents(found: dict[str, str]) -> dict[str, str]:
 def run_mutmut(max_children: int) -> float:
     started = time.monotonic()
     log = ROOT / "mutants" / "run.log"
+    log.parent.mkdir(exist_ok=True)  # a cold run starts without mutmut's folder
     with log.open("w") as progress:
         proc = subprocess.Popen(  # noqa: S603 - the benchmark's own tool
             [str(MUTMUT), "run", "--max-children", str(max_children)],
