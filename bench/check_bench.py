@@ -29,8 +29,8 @@ import httpx
 from common import ROOT, free_port, machine, start
 
 sys.path.insert(0, str(ROOT))
-from harness.fingerprint import differences, take
-from harness.ledger import Entry
+from harness.live.fingerprint import differences, take
+from harness.live.ledger import Entry
 from harness.seeding.rows import test_file as file_body
 from harness.targets.sandbox import Cleaned, clean
 

@@ -24,11 +24,11 @@ from common import ROOT, free_port, machine, table
 
 sys.path.insert(0, str(ROOT))
 
-from harness.loader import Scenario
-from harness.report import Recorder
-from harness.steps import Runner
+from harness.model.loader import Scenario
+from harness.model.templating import Context
+from harness.running.recorder import Recorder
+from harness.running.steps import Runner
 from harness.targets import stub_target
-from harness.templating import Context
 
 KEY = "bench-key-0123456789"
 TAVERN_VENV = ROOT / ".venv-tavern"

@@ -31,7 +31,7 @@ import yaml
 
 from .kinds.openapi_fuzz import EXERCISED
 from .kinds.registry import get, step_kind
-from .loader import iter_steps
+from .model.loader import iter_steps
 
 LEVELS = ("effect", "answer", "status")  # strongest first
 WRITES = ("POST", "PUT", "PATCH", "DELETE")

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from harness.checks.common import duration, instant, iso_z
+from harness.effects.common import duration, instant, iso_z
 from harness.seeding.rows import test_file as file_body
 
 ENTRIES = 480

@@ -20,7 +20,7 @@ import pytest
 
 from harness.cli import main
 from harness.drift.capture import DAY
-from harness.fingerprint import differences, take
+from harness.live.fingerprint import differences, take
 
 URL, KEY = os.environ.get("REAL_LIBRETIME_URL"), os.environ.get("REAL_LIBRETIME_API_KEY")
 BASIC = os.environ.get("REAL_LIBRETIME_BASIC")

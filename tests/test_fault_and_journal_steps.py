@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from harness.expect import ExpectationFailed
-from harness.loader import Scenario
-from harness.report import Recorder
-from harness.steps import Runner
+from harness.model.loader import Scenario
+from harness.model.templating import Context
+from harness.running.expect import ExpectationFailed
+from harness.running.recorder import Recorder
+from harness.running.steps import Runner
 from harness.targets import stub_target
-from harness.templating import Context
 
 SANDBOX = date(2099, 1, 1)
 STATUS = {"librelog.get": {"path": "/sync/status", "expect": {"status": 200}}}

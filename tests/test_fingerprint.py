@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.fingerprint import Fingerprint, _digest, differences
+from harness.live.fingerprint import Fingerprint, _digest, differences
 
 WINDOW = (datetime(2099, 1, 1, tzinfo=UTC), datetime(2099, 1, 4, tzinfo=UTC))
 

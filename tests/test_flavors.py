@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.capabilities import Capability, Facts
 from harness.errors import ConfigError
-from harness.loader import ScenarioError, load
-from harness.requirements import reason, required
+from harness.live.capabilities import Capability, Facts
+from harness.model.loader import ScenarioError, load
+from harness.model.requirements import reason, required
+from harness.model.templating import Context, TemplateError
 from harness.targets import scenario_sandbox
-from harness.templating import Context, TemplateError
 
 ROOT = Path(__file__).resolve().parent.parent
 

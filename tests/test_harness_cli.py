@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness.templating import Context, TemplateError
+from harness.model.templating import Context, TemplateError
 from tests.conftest import served
 from tests.test_harness_plugin import MATCHES, PUBLISH, scenario
 

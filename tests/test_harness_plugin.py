@@ -335,7 +335,7 @@ def test_a_scenario_is_skipped_where_its_needs_are_not_offered(pytester: pytest.
     fixtures need seeding, whatever ``targets`` says."""
     import json
 
-    from harness.capabilities import Capability, Facts
+    from harness.live.capabilities import Capability, Facts
 
     text = scenario("needsstub", "\n  - stub.fault: {fault: status, status: 500}\n" + PUBLISH + MATCHES)
     write(pytester, "needs", text.replace("targets: [stub]", "targets: [live]"))

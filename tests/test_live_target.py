@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness.capabilities import Capability, Facts
-from harness.loader import load
-from harness.requirements import required
+from harness.live.capabilities import Capability, Facts
+from harness.model.loader import load
+from harness.model.requirements import required
 from tests.conftest import served
 from tests.test_harness_cli import cli as harness_cli
 
@@ -332,7 +332,7 @@ def test_a_sandbox_next_to_real_days_is_refused(tmp_path: Path, station: dict[st
 def test_only_the_stubs_own_answer_marks_libretime_as_the_stub() -> None:
     import httpx
 
-    from harness.preflight import is_stub_control
+    from harness.live.preflight import is_stub_control
 
     assert is_stub_control(httpx.Response(200, json={"faults": []}))
     login_page = httpx.Response(200, text="<!DOCTYPE html><html>LibreTime login</html>")
@@ -352,8 +352,8 @@ def test_only_the_stubs_own_answer_marks_libretime_as_the_stub() -> None:
 def test_the_upload_path_is_offered_only_where_the_legacy_app_takes_the_key(
     status: int, text: str, offered: bool, note: str | None
 ) -> None:
-    from harness.capabilities import Facts
-    from harness.preflight import _upload
+    from harness.live.capabilities import Facts
+    from harness.live.preflight import _upload
 
     seen: list[httpx.Request] = []
 

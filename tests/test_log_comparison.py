@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from harness.checks.log_comparison import Actual, Expected, compare, expected_from_log
+from harness.effects.log_comparison import Actual, Expected, compare, expected_from_log
 from harness.station import playability
 from harness.station.check import day_window
 
@@ -148,7 +148,7 @@ def test_a_dst_day_is_23_or_25_hours() -> None:
 
 
 def test_libretime_durations_past_a_day_keep_their_days() -> None:
-    from harness.checks.common import duration
+    from harness.effects.common import duration
 
     assert duration("1 02:00:00.500000") == timedelta(days=1, hours=2, microseconds=500000)
     assert duration("00:03:07.25") == timedelta(minutes=3, seconds=7, microseconds=250000)

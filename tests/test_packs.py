@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from harness.cli import main
-from harness.loader import discover, load
-from harness.outcomes import Manifest, compare
-from harness.pack import builtin_packs, merged, pack_at
+from harness.model.loader import discover, load
+from harness.model.outcomes import Expected, Manifest, compare
+from harness.model.pack import builtin_packs, merged, pack_at
 from reports.results import Run, ScenarioResult
 from reports.seed_claims import SEED_SUMMARY, blocks
 from tests.conftest import served
@@ -200,10 +200,7 @@ def test_a_manifest_compares_outcome_by_outcome() -> None:
     manifest = Manifest(
         Path("m.yaml"),
         None,
-        {
-            k: __import__("harness.outcomes").outcomes.Expected(v)
-            for k, v in {"a": "failed", "b": "passed", "c": "failed"}.items()
-        },
+        {k: Expected(v) for k, v in {"a": "failed", "b": "passed", "c": "failed"}.items()},
     )
     found = compare(manifest, {"a": "passed", "b": "passed", "d": "failed"})
     assert [str(d) for d in found] == [
@@ -270,7 +267,12 @@ def test_the_seed_table_shows_what_the_seed_marked_and_what_was_verified_with_ev
     run = Run(
         [
             _result("ok", "passed", ["GET /sync/status"]),
-            _result("bad", "failed", ["POST /sync/tracks"], "harness.expect.ExpectationFailed: GET /x: got 200\nmore"),
+            _result(
+                "bad",
+                "failed",
+                ["POST /sync/tracks"],
+                "harness.running.expect.ExpectationFailed: GET /x: got 200\nmore",
+            ),
         ],
         {},
         0,

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from harness.catalog import block
-from harness.loader import discover, load
+from harness.model.catalog import block
+from harness.model.loader import discover, load
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def stub_runnable() -> int:
     """Scenario items the stub target runs (one per flavour; container checks need the compose target)."""
-    from harness.capabilities import full, missing
-    from harness.requirements import required
+    from harness.live.capabilities import full, missing
+    from harness.model.requirements import required
 
     stub = full("stub")
     items = []
@@ -79,7 +79,7 @@ def test_installed_package_runs_the_whole_suite_from_any_folder(installed: Path,
     where = outside(installed, tmp_path, "--debug", "catalog")  # any command: which copy answers?
     assert where.returncode == 0, where.stderr
     probe = subprocess.run(
-        [sys.executable, "-c", "import harness.suite as s; print(s.builtin_suite())"],
+        [sys.executable, "-c", "import harness.model.suite as s; print(s.builtin_suite())"],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(installed)},
         capture_output=True,

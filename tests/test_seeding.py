@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from harness.errors import HarnessError
-from harness.ledger import Ledger
-from harness.report import Recorder
+from harness.live.ledger import Ledger
+from harness.running.recorder import Recorder
 from harness.seeding import seed
 from harness.targets import LiveConfig, sandbox_target, stub_target
 from stubs.libretime.fixtures import SMALL

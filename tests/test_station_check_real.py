@@ -26,7 +26,7 @@ import pytest
 from junitparser import JUnitXml
 from prometheus_client.parser import text_string_to_metric_families
 
-from harness.fingerprint import differences, take
+from harness.live.fingerprint import differences, take
 from harness.seeding.rows import test_file as file_body
 from harness.station.check import Options, check
 from harness.station.settings import StationSettings

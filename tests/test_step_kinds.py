@@ -15,21 +15,21 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.capabilities import Capability
-from harness.checks.expected_entries import MappingError, expected_entries, start_of
-from harness.checks.schedule import row_problems
+from harness.effects.expected_entries import MappingError, expected_entries, start_of
+from harness.effects.schedule import row_problems
 from harness.errors import ConfigError, HarnessError
-from harness.expect import ExpectationFailed
 from harness.kinds import registry
 from harness.kinds.commands import shown
 from harness.kinds.values import collection_differences
-from harness.loader import Scenario, ScenarioError, load
-from harness.report import Recorder
+from harness.live.capabilities import Capability
+from harness.model.loader import Scenario, ScenarioError, load
+from harness.model.templating import Context
+from harness.running.expect import ExpectationFailed
+from harness.running.recorder import Recorder
+from harness.running.services import apply_services
+from harness.running.steps import Runner
 from harness.secrets import Masker
-from harness.services import apply_services
-from harness.steps import Runner
 from harness.targets import Target
-from harness.templating import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +103,7 @@ def test_every_kind_is_registered_once_by_family_and_the_schema_learns_them() ->
 
 
 def test_the_runner_knows_no_kind_and_the_old_if_chain_is_gone() -> None:
-    source = (ROOT / "harness" / "steps.py").read_text()
+    source = (ROOT / "harness" / "running" / "steps.py").read_text()
     assert "elif kind ==" not in source and '"stub.seed"' not in source
 
 
@@ -118,7 +118,7 @@ def _plugin_tree(tmp_path: Path, name: str = "ping") -> Path:
     (site / "ping_kind.py").write_text(
         textwrap.dedent(
             f"""
-            from harness.expect import ExpectationFailed
+            from harness.running.expect import ExpectationFailed
             from harness.kinds import StepKind
 
             async def run(runner, spec, step, since):
@@ -445,7 +445,7 @@ class _Teardown:
 
 @pytest.mark.parametrize("after_failure", [False, True])
 async def test_every_teardown_step_runs_though_one_before_it_failed(after_failure: bool) -> None:
-    from harness.steps import Runner
+    from harness.running.steps import Runner
 
     fake = _Teardown({"a", "b"})
     steps = [{"name": n} for n in ("a", "b", "c")]

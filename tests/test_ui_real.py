@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness.checks.common import instant
-from harness.fingerprint import differences, take
+from harness.effects.common import instant
+from harness.live.fingerprint import differences, take
 from harness.ui import UIError, UISettings
 from harness.ui.browser import unavailable
 from harness.ui.checks import log_in_ui

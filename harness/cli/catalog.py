@@ -7,12 +7,12 @@ import argparse
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..suite import scenario_dirs
+from ..model.suite import scenario_dirs
 from .common import OK
 
 
 def catalog(args: argparse.Namespace) -> int:
-    from ..catalog import rewrite, table
+    from ..model.catalog import rewrite, table
 
     (folder,) = scenario_dirs([args.scenarios] if args.scenarios else None)
     if not folder.is_dir():

@@ -18,7 +18,7 @@ from .common import FAILED, OK, PROG, add_out
 
 def cleanup(args: argparse.Namespace) -> int:
     """Remove exactly what an interrupted live run's ledger lists, then forget it."""
-    from ..ledger import Entry, Ledger
+    from ..live.ledger import Entry, Ledger
     from ..targets.base import client
     from ..targets.sandbox import clean
 

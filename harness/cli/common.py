@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import NoReturn
 
-from ..suite import BUILTIN
+from ..model.suite import BUILTIN
 
 PROG = "librelog-verify"
 DEFAULT_OUT = Path("reports/out")

@@ -13,8 +13,8 @@ from .common import OK
 
 def interpose(args: argparse.Namespace) -> int:
     """Run the interposer in front of a LibreTime until stopped, for a LibreLog the run does not start."""
-    from ..deployment import _address
     from ..interposer import InterposerConfig, run_interposer
+    from ..running.deployment import _address
     from ..targets import environment, libretime_of
 
     env = environment()

@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ..errors import ConfigError
-from ..loader import discover
-from ..outcomes import Manifest
-from ..outcomes import compare as compare_outcomes
-from ..outcomes import write as write_outcomes
-from ..pack import Pack, pack_at, pack_dir
-from ..suite import scenario_dirs
+from ..model.loader import discover
+from ..model.outcomes import Manifest
+from ..model.outcomes import compare as compare_outcomes
+from ..model.outcomes import write as write_outcomes
+from ..model.pack import Pack, pack_at, pack_dir
+from ..model.suite import scenario_dirs
 from .common import FAILED, OK, PROG, SCENARIOS_HELP, NothingVerified, add_out, add_report_options
 from .report import build_reports
 from .summary import Summary
 from .validate import check_scenarios
 
 if TYPE_CHECKING:
-    from ..deployment import Prepared, RunOptions
+    from ..running.deployment import Prepared, RunOptions
 
 PACK_MANIFEST = "<the pack's manifest>"
 
@@ -47,7 +47,7 @@ def _pytest_root(dirs: list[Path]) -> Path:
 
 
 def _options(args: argparse.Namespace, out: Path, env: dict[str, str]) -> RunOptions:
-    from ..deployment import RunOptions
+    from ..running.deployment import RunOptions
     from ..targets import env_sandbox
 
     return RunOptions(
@@ -65,7 +65,7 @@ def _options(args: argparse.Namespace, out: Path, env: dict[str, str]) -> RunOpt
 def _station_verdict(prepared: Prepared, results: Path) -> bool:
     """Compare the station after the run with before; True when nothing changed outside the sandbox
     and every file the run created is hidden."""
-    from .. import safety
+    from ..live import safety
 
     assert prepared.fingerprint is not None
     created = prepared.ledger.hidden_files(prepared.config.libretime_url)
@@ -122,7 +122,7 @@ def _write_api_coverage(
     from reports.results import load_run
 
     from ..api_coverage import measure, read_coverage, recorded, to_json
-    from ..loader import load
+    from ..model.loader import load
 
     scenarios = []
     for path in files:
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"--require-allure: {exc}") from None
     out = Path(args.out)
     results = Path(args.results) if args.results else out / "allure-results"
-    from ..deployment import Services, prepare
+    from ..running.deployment import Services, prepare
     from ..targets import environment
 
     if args.target == "stub" and (args.interposer or args.start_librelog):
@@ -240,7 +240,7 @@ def _run(args: argparse.Namespace, chosen: _Chosen, results: Path, out: Path, pr
         # pytest-asyncio, ...) neither changes a run nor costs every process its import.
         "--disable-plugin-autoload",
         "-p",
-        "harness.plugin",
+        "harness.running.plugin",
         "-p",
         "allure_pytest.plugin",
         "--target",

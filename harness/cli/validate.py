@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..lint import hollow_successes
-from ..loader import Scenario, ScenarioError, discover, load
-from ..suite import scenario_dirs
+from ..model.lint import hollow_successes
+from ..model.loader import Scenario, ScenarioError, discover, load
+from ..model.suite import scenario_dirs
 from .common import FAILED, OK, SCENARIOS_HELP, NothingVerified
 
 

@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 
 from ..errors import HarnessError
-from ..fingerprint import TEST_MARK
-from ..templating import Context, TemplateError
+from ..live.fingerprint import TEST_MARK
+from ..model.templating import Context, TemplateError
 from .probe import Probe
 
 DAY = date(2096, 2, 29)  # every probe's rows live on this day: no station plays it

@@ -10,9 +10,9 @@ import json
 import re
 from typing import Any
 
-from ..capabilities import Capability
 from ..errors import HarnessError
-from ..report import Recorder
+from ..live.capabilities import Capability
+from ..running.recorder import Recorder
 from ..targets.base import Target
 from .registry import StepContext, StepKind
 

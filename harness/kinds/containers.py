@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from ..capabilities import Capability
+from ..live.capabilities import Capability
 from .registry import StepContext, StepKind
 
 
 def _docker(kind: str) -> Any:
     async def run(context: StepContext) -> None:
-        from .. import containers
+        from ..effects import containers
 
         await asyncio.to_thread(containers.check, kind, context.spec, context.rec)
 

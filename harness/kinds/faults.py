@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from ..capabilities import Capability
 from ..control import Control
 from ..errors import HarnessError
-from ..expect import ExpectationFailed
+from ..live.capabilities import Capability
+from ..running.expect import ExpectationFailed
 from .registry import StepContext, StepKind, StepOption
 
 

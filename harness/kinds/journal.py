@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ..capabilities import Capability
-from ..expect import ExpectationFailed, Observed, failures
+from ..live.capabilities import Capability
+from ..running.expect import ExpectationFailed, Observed, failures
 from .faults import control_of
 from .registry import StepContext, StepKind
 
 if TYPE_CHECKING:
-    from ..steps import Runner
+    from ..running.steps import Runner
 
 NAME = "libretime.journal"
 

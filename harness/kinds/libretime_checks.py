@@ -3,36 +3,36 @@ stored from it."""
 
 from __future__ import annotations
 
-from .. import checks
+from .. import effects
 from ..errors import HarnessError
 from .registry import StepContext, StepKind
 
 
 async def _snapshot(context: StepContext) -> None:
     spec = context.spec
-    context.runner.snapshots[spec["save_as"]] = await checks.snapshot(
+    context.runner.snapshots[spec["save_as"]] = await effects.snapshot(
         context.target, spec["date"], spec.get("timezone", "UTC"), context.rec
     )
 
 
 async def _matches_log(context: StepContext) -> None:
     spec = context.spec
-    await checks.schedule_matches_log(
+    await effects.schedule_matches_log(
         context.target, spec["log_id"], context.rec, hard_start=spec.get("hard_start", False)
     )
 
 
 async def _matches(context: StepContext) -> None:
-    from ..checks.expected_entries import schedule_matches
+    from ..effects.expected_entries import schedule_matches
 
     await schedule_matches(context.target, context.spec, context.rec)
 
 
 async def _rows_valid(context: StepContext) -> None:
-    from ..checks.schedule import rows_valid
+    from ..effects.schedule import rows_valid
 
     spec = context.spec
-    snap = await checks.snapshot(context.target, spec["date"], spec.get("timezone", "UTC"), context.rec)
+    snap = await effects.snapshot(context.target, spec["date"], spec.get("timezone", "UTC"), context.rec)
     await rows_valid(context.target, snap, context.rec)
 
 
@@ -41,24 +41,24 @@ async def _diff(context: StepContext) -> None:
     before = context.runner.snapshots.get(spec["since"])
     if before is None:
         raise HarnessError(f"no snapshot named {spec['since']!r} was taken before this step")
-    after = await checks.snapshot(context.target, before.date, before.timezone, context.rec)
-    checks.schedule_diff(before, after, spec["changed_hours"], spec.get("must_change", False), context.rec)
+    after = await effects.snapshot(context.target, before.date, before.timezone, context.rec)
+    effects.schedule_diff(before, after, spec["changed_hours"], spec.get("must_change", False), context.rec)
 
 
 async def _file(context: StepContext) -> None:
-    await checks.file_check(context.target, context.spec, context.rec)
+    await effects.file_check(context.target, context.spec, context.rec)
 
 
 async def _tracks(context: StepContext) -> None:
-    await checks.tracks_match_libretime(context.target, context.spec, context.rec)
+    await effects.tracks_match_libretime(context.target, context.spec, context.rec)
 
 
 async def _placement(context: StepContext) -> None:
-    await checks.librelog_placement(context.target, context.rec)
+    await effects.librelog_placement(context.target, context.rec)
 
 
 async def _proxy(context: StepContext) -> None:
-    await checks.proxy_matches_libretime(context.target, context.spec, context.rec)
+    await effects.proxy_matches_libretime(context.target, context.spec, context.rec)
 
 
 KINDS = [

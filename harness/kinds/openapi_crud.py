@@ -40,9 +40,9 @@ from typing import Any
 
 import httpx
 
-from ..checks.common import read_json
+from ..effects.common import read_json
 from ..errors import HarnessError
-from ..expect import ExpectationFailed
+from ..running.expect import ExpectationFailed
 from .commands import flat, run_command
 from .openapi_fuzz import EXERCISED
 from .registry import StepContext, StepKind

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..checks.common import read_json
-from ..expect import ExpectationFailed
+from ..effects.common import read_json
+from ..running.expect import ExpectationFailed
 from .registry import StepContext, StepKind
 
 DEFAULT_SEED = 30719

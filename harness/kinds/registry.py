@@ -22,11 +22,11 @@ from functools import cache
 from importlib import metadata, resources
 from typing import TYPE_CHECKING, Any
 
-from ..capabilities import Capability
+from ..live.capabilities import Capability
 
 if TYPE_CHECKING:
-    from ..report import Recorder
-    from ..steps import Runner
+    from ..running.recorder import Recorder
+    from ..running.steps import Runner
     from ..targets import Target
 
 ENTRY_POINT_GROUP = "librelog_verify.step_kinds"

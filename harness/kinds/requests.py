@@ -13,11 +13,11 @@ import httpx
 import jmespath
 
 from ..errors import HarnessError, ServiceUnreachable
-from ..expect import ExpectationFailed, Observed, failures
+from ..running.expect import ExpectationFailed, Observed, failures
 from .registry import StepContext, StepKind, get, step_kind
 
 if TYPE_CHECKING:
-    from ..steps import Runner
+    from ..running.steps import Runner
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -178,7 +178,7 @@ async def _eventually(context: StepContext) -> None:
 
 
 def _eventually_title(spec: Any) -> str:
-    from ..steps import default_title
+    from ..running.steps import default_title
 
     inner = spec["step"]
     inner_kind = step_kind(inner)

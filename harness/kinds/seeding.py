@@ -9,8 +9,8 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
-from ..capabilities import Capability
 from ..errors import HarnessError
+from ..live.capabilities import Capability
 from ..seeding import merge_names, playout, seed
 from ..seeding.rows import test_file
 from .registry import StepContext, StepKind

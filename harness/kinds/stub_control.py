@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..capabilities import Capability
 from ..control import STUB_PREFIX
 from ..errors import HarnessError
+from ..live.capabilities import Capability
 from .registry import StepContext, StepKind
 
 

@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from ..capabilities import Capability
 from ..errors import HarnessError
-from ..expect import ExpectationFailed
+from ..live.capabilities import Capability
+from ..running.expect import ExpectationFailed
 from ..ui import UIError, UISettings
 from ..ui.checks import log_in_ui, voice_in_ui
 from ..ui.compare import compare_outside

@@ -12,7 +12,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from ..errors import HarnessError
-from ..expect import ExpectationFailed, Observed, failures
+from ..running.expect import ExpectationFailed, Observed, failures
 from .registry import StepContext, StepKind
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..report import Recorder
+from ..running.recorder import Recorder
 from ..targets import Target
 from . import live, stub
 

@@ -25,9 +25,9 @@ from stubs.libretime.fixtures import FIXTURES, SMALL, SMALL_EXTRA_TYPES, TRACK_T
 
 from .. import audio
 from ..errors import HarnessError
-from ..expect import ExpectationFailed
-from ..fingerprint import TEST_MARK
-from ..report import Recorder
+from ..live.fingerprint import TEST_MARK
+from ..running.expect import ExpectationFailed
+from ..running.recorder import Recorder
 from ..targets import Target
 from .rows import TABLES, check_in_sandbox, completed, create, duration_text, iso_z
 

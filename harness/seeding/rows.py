@@ -11,9 +11,9 @@ from typing import Any
 from stubs.libretime.timeconv import format_duration
 
 from ..errors import HarnessError
-from ..expect import ExpectationFailed
-from ..fingerprint import TEST_MARK
-from ..report import Recorder
+from ..live.fingerprint import TEST_MARK
+from ..running.expect import ExpectationFailed
+from ..running.recorder import Recorder
 from ..targets import Target
 
 # The tables a seed may fill, in dependency order (a row may refer to rows of earlier tables).

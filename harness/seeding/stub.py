@@ -11,8 +11,8 @@ from typing import Any
 
 from .. import audio
 from ..errors import HarnessError
-from ..fingerprint import TEST_MARK
-from ..report import Recorder
+from ..live.fingerprint import TEST_MARK
+from ..running.recorder import Recorder
 from ..targets import Target
 from .rows import TABLES, completed, duration_text, iso_z
 

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..checks.common import instant
-from ..checks.log_comparison import actual_from_rows, compare, expected_from_log
+from ..effects.common import instant
+from ..effects.log_comparison import actual_from_rows, compare, expected_from_log
 from ..errors import ConfigError
 from . import librelog_state, playability, playout
 from .findings import Finding, Kind

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..checks.common import iso_z
+from ..effects.common import iso_z
 
 
 class Severity(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..checks.common import instant
+from ..effects.common import instant
 from .findings import Finding, Kind
 
 

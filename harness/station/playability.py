@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..checks.common import duration, instant, iso_z
+from ..effects.common import duration, instant, iso_z
 from .findings import Finding, Kind
 
 

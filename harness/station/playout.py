@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..checks.common import instant, iso_z
+from ..effects.common import instant, iso_z
 from .findings import Finding, Kind
 from .playability import Row
 

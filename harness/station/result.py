@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..checks.common import iso_z
+from ..effects.common import iso_z
 from .findings import Finding, Severity
 
 OK, ERRORS, CANNOT_CHECK = 0, 1, 2

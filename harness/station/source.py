@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from ..checks.common import instant, iso_z
+from ..effects.common import instant, iso_z
 from ..errors import HarnessError
 from .findings import Kind
 from .readonly import ReadOnlyTransport, read_only_client

@@ -21,7 +21,7 @@ import httpx
 
 from ..control import INTERPOSER_PREFIX, Control
 from ..errors import HarnessError, ServiceUnreachable
-from ..ledger import Entry, Ledger
+from ..live.ledger import Entry, Ledger
 from .base import LiveConfig, Target, connect
 from .fresh import reset_librelog
 

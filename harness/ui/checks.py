@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from ..checks.common import duration, read_json
-from ..expect import ExpectationFailed
+from ..effects.common import duration, read_json
+from ..running.expect import ExpectationFailed
 from .compare import LENGTH_TOLERANCE_S, Entry, compare_day, ui_seconds
 from .library_view import LibraryView, search
 from .schedule_view import ScheduleView, read_day

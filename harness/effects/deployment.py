@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from ..expect import ExpectationFailed
-from ..report import Recorder
+from ..running.expect import ExpectationFailed
+from ..running.recorder import Recorder
 from ..targets import Target
 from .common import read_json
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ConfigError
-from .targets import Target
+from ..errors import ConfigError
+from ..targets import Target
 
 SECRET_HEADERS = {"authorization", "x-api-key", "cookie"}
 

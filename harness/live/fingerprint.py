@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from .errors import HarnessError
+from ..errors import HarnessError
 
 TEST_MARK = "librelog-verify"  # genre and name prefix of every file a run creates
 TABLES = ("libraries", "shows", "show-instances", "schedule", "files", "playout-history")

@@ -16,10 +16,10 @@ from typing import Any
 
 import httpx
 
-from .errors import ConfigError, HarnessError
+from ..errors import ConfigError, HarnessError
+from ..targets import SANDBOX_DAYS, LiveConfig
 from .fingerprint import Fingerprint, differences, take
 from .ledger import Ledger
-from .targets import SANDBOX_DAYS, LiveConfig
 
 
 def _day_bounds(first: date, days: int) -> tuple[datetime, datetime]:

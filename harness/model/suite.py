@@ -16,7 +16,7 @@ def builtin_suite() -> Path:
     """The folder of the shipped scenarios: the ``scenarios`` package installed beside ``harness``
     (the checkout's own folder in an editable install). Found by location, not imported by name:
     a ``scenarios`` folder in the caller's directory must never stand in for it."""
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    return Path(__file__).resolve().parent.parent.parent / "scenarios"
 
 
 def scenario_dirs(given: Iterable[str | Path] | None) -> list[Path]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from ..expect import ExpectationFailed
+from ..running.expect import ExpectationFailed
 
 
 def instant(text: str) -> datetime:

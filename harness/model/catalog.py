@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .capabilities import FLAVORS, Capability, Facts, flavor_capability
+from ..live.capabilities import FLAVORS, Capability, Facts, flavor_capability
 from .loader import Scenario, discover, load
 from .requirements import required
 

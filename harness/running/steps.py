@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
-from . import checks
-from .capabilities import Facts
-from .kinds.registry import StepContext, StepKind, get, options, step_kind
-from .loader import Scenario, iter_steps
-from .report import Recorder
-from .targets import Target
-from .templating import Context, TemplateError
+from .. import effects
+from ..kinds.registry import StepContext, StepKind, get, options, step_kind
+from ..live.capabilities import Facts
+from ..model.loader import Scenario, iter_steps
+from ..model.templating import Context, TemplateError
+from ..targets import Target
+from .recorder import Recorder
 
 
 def default_title(kind: str, spec: Any) -> str:
@@ -44,7 +44,7 @@ class Runner:
         self.target = target
         self.ctx = context
         self.rec = recorder
-        self.snapshots: dict[str, checks.Snapshot] = {}
+        self.snapshots: dict[str, effects.Snapshot] = {}
         self.skipped: list[str] = []
         self.marks: dict[str, Any] = {}
         self._marking = self._kinds_that_mark(scenario.steps)
@@ -125,7 +125,7 @@ class Runner:
         kind = get(name)
         facts = self.facts
         if kind.skippable and kind.needs is not None and facts is not None and kind.needs not in facts.capabilities:
-            from .requirements import reason
+            from ..model.requirements import reason
 
             raise StepSkipped(reason([kind.needs], facts))
         if spec is None:

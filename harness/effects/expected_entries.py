@@ -17,7 +17,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from ..errors import HarnessError
-from ..report import Recorder
+from ..running.recorder import Recorder
 from ..targets import Target
 from .common import instant, iso_z
 from .log_comparison import Expected

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .errors import HarnessError
-from .expect import ExpectationFailed
-from .report import Recorder
+from ..errors import HarnessError
+from ..running.expect import ExpectationFailed
+from ..running.recorder import Recorder
 
 
 def _client() -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .kinds.registry import get, kinds, step_kind
+from ..kinds.registry import get, kinds, step_kind
 from .loader import Problem, Scenario
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}

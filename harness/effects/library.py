@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ..expect import ExpectationFailed, subset_diff
-from ..report import Recorder
+from ..running.expect import ExpectationFailed, subset_diff
+from ..running.recorder import Recorder
 from ..targets import Target
 from .common import duration, read_json
 

@@ -16,8 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import HarnessError
-from ..expect import ExpectationFailed, subset_diff
-from ..report import Recorder
+from ..running.expect import ExpectationFailed, subset_diff
+from ..running.recorder import Recorder
 from ..targets import Target
 from .common import duration, instant, iso_z, read_json
 from .log_comparison import Expected, actual_from_rows, compare, expected_from_log

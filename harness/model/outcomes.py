@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 OUTCOMES = ("passed", "failed", "broken", "skipped")
 

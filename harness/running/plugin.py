@@ -19,10 +19,10 @@ import pytest
 # Loaded by every pytest run in the environment (pytest11 entry point): keep this module's own
 # imports light and load the harness only when a scenario file is actually collected or run.
 if TYPE_CHECKING:
-    from .capabilities import Capability, Facts
+    from ..live.capabilities import Capability, Facts
+    from ..model.loader import Scenario
     from .deployment import RunOptions
-    from .loader import Scenario
-    from .report import Recorder
+    from .recorder import Recorder
     from .steps import Runner
 
 TARGETS = ("stub", "live", "compose")
@@ -84,7 +84,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 def _is_scenario_file(file_path: Path, config: pytest.Config) -> bool:
     """YAML under a folder named ``scenarios`` or a given ``--scenario-dir``; other YAML is left alone."""
-    from .pack import is_scenario_file
+    from ..model.pack import is_scenario_file
 
     if file_path.suffix not in (".yaml", ".yml") or not is_scenario_file(file_path.name):
         return False
@@ -101,8 +101,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[ScenarioItem]:
-        from .lint import hollow_successes
-        from .loader import ScenarioError, load
+        from ..model.lint import hollow_successes
+        from ..model.loader import ScenarioError, load
 
         root = Path(str(self.config.rootpath))
         try:
@@ -128,7 +128,7 @@ class ScenarioItem(pytest.Item):
     def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
-        from .secrets import Masker
+        from ..secrets import Masker
 
         self.recorder: Recorder | None = None
         self.masker = Masker([])
@@ -145,8 +145,8 @@ class ScenarioItem(pytest.Item):
             "minor": allure.severity_level.MINOR,
             "trivial": allure.severity_level.TRIVIAL,
         }
-        from .capabilities import missing
-        from .requirements import reason, required
+        from ..live.capabilities import missing
+        from ..model.requirements import reason, required
 
         target = self.config.getoption("target")
         data = self.scenario.data
@@ -188,13 +188,13 @@ class ScenarioItem(pytest.Item):
     async def _run(self, target_name: str, facts: Facts, need: set[Capability]) -> list[str]:
         from dataclasses import replace
 
-        from .capabilities import Capability
+        from ..live.capabilities import Capability
+        from ..model.templating import Context
+        from ..targets import environment, scenario_sandbox
         from .deployment import open_target
-        from .report import Recorder
+        from .recorder import Recorder
         from .services import apply_services
         from .steps import Runner
-        from .targets import environment, scenario_sandbox
-        from .templating import Context
 
         options = run_options(self.config)
         options = replace(options, sandbox=scenario_sandbox(options.sandbox, self.scenario.data.get("sandbox")))
@@ -257,14 +257,14 @@ class ScenarioItem(pytest.Item):
 async def _record_libretime_calls(runner: Runner) -> None:
     """Every request a pack's LibreLog made to LibreTime during the scenario, kept with its
     results: the report says which of them stock LibreTime answers."""
-    from .errors import HarnessError
+    from ..errors import HarnessError
 
     try:
         journal = await runner.target.control.journal()
     except HarnessError as exc:  # the record is said to be missing; the scenario's own verdict stands
         runner.rec.text("LibreTime calls", f"the journal could not be read: {exc}")
         return
-    from .compatibility import operation
+    from ..compatibility import operation
 
     calls = []
     for request in journal["requests"]:
@@ -279,14 +279,14 @@ FACTS_KEY = pytest.StashKey["Facts"]()
 
 def given_pack(config: pytest.Config) -> Any:
     """The pack among the given scenario folders, if one of them is a pack."""
-    from .pack import pack_at
+    from ..model.pack import pack_at
 
     return next((p for p in (pack_at(Path(d)) for d in config.getoption("scenario_dir")) if p), None)
 
 
 def run_options(config: pytest.Config) -> RunOptions:
+    from ..targets import env_sandbox
     from .deployment import RunOptions
-    from .targets import env_sandbox
 
     return RunOptions(
         target=config.getoption("target"),
@@ -301,9 +301,9 @@ def run_options(config: pytest.Config) -> RunOptions:
 def target_facts(config: pytest.Config) -> Facts:
     """What the target offers: the CLI's preflight (passed as a file), else found once per process."""
     if FACTS_KEY not in config.stash:
-        from .capabilities import Facts
+        from ..live.capabilities import Facts
+        from ..targets import environment
         from .deployment import facts_for
-        from .targets import environment
 
         if config.getoption("preflight"):
             facts = Facts.from_json(json.loads(Path(config.getoption("preflight")).read_text()))
@@ -331,7 +331,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     results = session.config.getoption("allure_report_dir", default=None)
     if not results or hasattr(session.config, "workerinput"):
         return
-    from .targets import env_sandbox
+    from ..targets import env_sandbox
 
     folder = Path(results)
     folder.mkdir(parents=True, exist_ok=True)

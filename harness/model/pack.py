@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 PACK_FILE = "pack.yaml"
 MANIFEST_FILE = "expected-outcomes.yaml"
@@ -66,7 +66,7 @@ class Pack:
 
 def builtin_packs() -> dict[str, Path]:
     """The packs shipped in the package, by name."""
-    base = Path(__file__).resolve().parent.parent
+    base = Path(__file__).resolve().parent.parent.parent
     return {DEFAULT: base / "scenarios", "original-librelog": base / "packs" / "original_librelog"}
 
 

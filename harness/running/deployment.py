@@ -15,13 +15,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..control import INTERPOSER_PREFIX, STUB_PREFIX
+from ..errors import ConfigError
+from ..live.capabilities import Capability, Facts, full
+from ..live.ledger import Ledger
+from ..model.pack import Pack
+from ..targets import SANDBOX_DAYS, LiveConfig, Target, fresh_target, libretime_of, sandbox_target, stub_target
 from .background import Background
-from .capabilities import Capability, Facts, full
-from .control import INTERPOSER_PREFIX, STUB_PREFIX
-from .errors import ConfigError
-from .ledger import Ledger
-from .pack import Pack
-from .targets import SANDBOX_DAYS, LiveConfig, Target, fresh_target, libretime_of, sandbox_target, stub_target
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Services:
         libretime_url, api_key = libretime_of(env)
         from stubs.librelog import Settings, run_librelog
 
-        from .interposer import InterposerConfig, run_interposer
+        from ..interposer import InterposerConfig, run_interposer
 
         host, port = _address(options.interposer_listen) if options.interposer_listen else ("127.0.0.1", 0)
         services.background = Background()
@@ -124,7 +124,7 @@ def facts_for(options: RunOptions, env: Mapping[str, str], pack: Pack | None, in
     if options.target == "stub":
         facts = full("stub")
     else:
-        from .preflight import discover
+        from ..live.preflight import discover
 
         config = LiveConfig.from_env(env, options.sandbox, options.allow_destructive)
         facts = discover(
@@ -185,7 +185,7 @@ def prepare(
     """The preflight of a live or compose run, and for a real LibreTime the sandbox's checks and
     the station's fingerprint, all before anything is written (ConfigError: exit 2). ``sandboxes``:
     the sandbox dates of scenarios that have their own, checked and excluded like the run's."""
-    from . import safety
+    from ..live import safety
 
     config = LiveConfig.from_env(env, options.sandbox, allow_destructive=options.allow_destructive)
     facts = facts_for(options, env, pack, interposer)

@@ -15,13 +15,13 @@ from typing import Any
 
 import httpx
 
+from ..control import INTERPOSER_PREFIX
+from ..errors import ConfigError
+from ..model.pack import Pack
+from ..model.templating import Context, TemplateError
+from ..running.services import service_headers
+from ..targets import LiveConfig
 from .capabilities import FLAVORS, Capability, Facts, flavor_capability
-from .control import INTERPOSER_PREFIX
-from .errors import ConfigError
-from .pack import Pack
-from .services import service_headers
-from .targets import LiveConfig
-from .templating import Context, TemplateError
 
 TIMEOUT_S = 10.0
 
@@ -199,7 +199,7 @@ def _foreign_librelog(client: httpx.Client, facts: Facts, pack: Pack) -> None:
 
 def _foreign_operations(client: httpx.Client, facts: Facts, pack: Pack) -> None:
     """The operations a pack's LibreLog documents, for the pack's coverage of them."""
-    from .api_coverage import operations
+    from ..api_coverage import operations
 
     assert pack.openapi
     answer = client.get(pack.openapi)
@@ -218,7 +218,7 @@ def _foreign_operations(client: httpx.Client, facts: Facts, pack: Pack) -> None:
 def _ui(config: LiveConfig, facts: Facts) -> None:
     """LibreTime's web UI: a login page where the settings say, and a browser to read it with. The
     login itself is left to the UI steps, so wrong credentials fail them rather than skip them."""
-    from .ui.browser import unavailable
+    from ..ui.browser import unavailable
 
     ui = config.ui
     why = None

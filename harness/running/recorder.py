@@ -14,7 +14,7 @@ from typing import Any
 import allure
 from allure_commons import plugin_manager
 
-from .secrets import Masker
+from ..secrets import Masker
 
 
 def allure_collecting() -> bool:

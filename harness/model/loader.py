@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .kinds.registry import names, scenario_schema, step_kind
+from ..kinds.registry import names, scenario_schema, step_kind
 from .pack import PACK_FILE, Pack, is_scenario_file, merged, pack_at, pack_of
 
 # libyaml's parser where PyYAML has it (ten times faster, the same data and marks), else Python's.
@@ -79,7 +79,7 @@ class Scenario:
 
     @property
     def targets(self) -> list[str]:
-        """Legacy: where a scenario said it runs. ``requires`` (harness/requirements.py) decides now."""
+        """Legacy: where a scenario said it runs. ``requires`` (harness/model/requirements.py) decides now."""
         return self.data.get("targets", [])
 
     @property

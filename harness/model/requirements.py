@@ -10,8 +10,8 @@ the stub.
 
 from __future__ import annotations
 
-from .capabilities import MATCHABLE_SETTINGS, Capability, Facts, flavor_capability
-from .kinds.registry import get, step_kind
+from ..kinds.registry import get, step_kind
+from ..live.capabilities import MATCHABLE_SETTINGS, Capability, Facts, flavor_capability
 from .loader import Scenario, iter_steps
 
 
