@@ -49,14 +49,17 @@ def module_of(mutant: str) -> str:
     return dotted.replace(".", "/") + ".py"
 
 
-# SQL as this code writes it: a statement, or a statement's continuation, opens with an upper-case
-# keyword; a column list carried over several lines opens with "(" or ends with "," or ")". Prose
-# (error texts) does neither, so its letter case, which a client sees, is never waved through.
-_SQL_OPENING = re.compile(
-    r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|FROM|WHERE|ORDER BY|GROUP BY|VALUES|SET|AND|OR|JOIN"
-    r"|LEFT JOIN|ON|LIMIT|ON CONFLICT|RETURNING|AS)\b"
+# SQL as this code writes it: a statement or a piece of one holds an upper-case keyword and, its
+# quoted literals aside, nothing but identifiers, placeholders and punctuation; a column list
+# carried over lines opens with "(" or ends with "," or ")"; a condition reads "column = ?". Prose
+# (error texts, which a client sees) has lower-case words and no keyword, so it never passes.
+_SQL_KEYWORD = re.compile(
+    r"\b(SELECT|INSERT|INTO|UPDATE|DELETE|WITH|CREATE|FROM|WHERE|ORDER|GROUP|BY|VALUES|SET|AND|OR|NOT|JOIN|LEFT"
+    r"|ON|LIMIT|OFFSET|CONFLICT|RETURNING|AS|LIKE|ESCAPE|IN|IS|NULL|COALESCE|COUNT|DISTINCT|ASC|DESC|DO|NOTHING)\b"
 )
+_SQL_TOKENS = re.compile(r"^[\w\s.,()=?*<>!|%+-]*$")
 _COLUMN_LIST = re.compile(r"^\s*(\(\s*[\w.]+(\s*,\s*[\w.]+)+\s*,?\s*\)?|[\w.]+(\s*,\s*[\w.]+)+\s*[,)])\s*$")
+_CONDITION = re.compile(r"^\s*[\w.]+\s*(=|<=|>=|<|>|!=)\s*\?\s*$")
 # A quoted SQL literal is a value, and 'recorded' is not 'RECORDED'.
 _SQL_LITERAL = re.compile(r"'[^']*'")
 # Only where a variable is always an sqlite3.Row (whose keys ignore letter case): the services'
@@ -66,10 +69,11 @@ _ROW_MODULES = frozenset(
 )
 _ROW = re.compile(r"\b(row|r|track|source|existing)\[[\"']\w+[\"']\]")
 # HTTP header names this code sends or reads (HTTP ignores their letter case).
-_HEADERS = frozenset({"authorization", "accept", "content-type", "retry-after", "x-accel-redirect"})
-# A method handed straight to httpx, which upper-cases it. Through LibreTimeClient.request the
-# method also lands in error texts and details.upstream.method, where its case is seen.
-_HTTPX_METHOD = re.compile(r"\b_http\.\w+\(\s*(['\"])(GET|POST|PUT|PATCH|DELETE|HEAD)\1", re.IGNORECASE)
+_HEADERS = frozenset({"authorization", "accept", "content-type", "cookie", "retry-after", "x-accel-redirect"})
+# A method handed to httpx or to LibreTimeClient.request: both upper-case it (the client before it
+# names the method in an error text), on the call's own line or the line that opened the call.
+_METHOD = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD)$", re.IGNORECASE)
+_CALL = re.compile(r"(\b_http\.\w+|\.request)\(\s*$|(\b_http\.\w+|\.request)\(\s*['\"]")
 _STRING = re.compile(r"(['\"])(.*?)\1")
 
 
@@ -78,14 +82,29 @@ def _case_only(before: str, after: str) -> bool:
 
 
 def _is_sql(text: str) -> bool:
-    """A keyword and more ("DELETE FROM x", not the method "DELETE"), or a carried-over column list."""
-    return bool((_SQL_OPENING.match(text) and len(text.split()) > 1) or _COLUMN_LIST.match(text))
+    bare = _SQL_LITERAL.sub("", text)
+    return bool(
+        (_SQL_KEYWORD.search(bare) and _SQL_TOKENS.match(bare) and len(bare.split()) > 1)
+        or _COLUMN_LIST.match(text)
+        or _CONDITION.match(text)
+    )
+
+
+def _method_call(diff: str, line: str) -> bool:
+    """The edited line passes a method to a call that upper-cases it (or continues one that opened
+    on the line before)."""
+    if _CALL.search(line):
+        return True
+    lines = diff.splitlines()
+    at = next(i for i, text in enumerate(lines) if text.startswith("-") and not text.startswith("---"))
+    return at > 0 and bool(_CALL.search(lines[at - 1][1:]))
 
 
 def equivalent_by_rule(diff: str, module: str = "") -> str | None:
     """Mutants that change nothing observable, recognised from the diff alone: the letter case of
     SQL (SQLite keywords and identifiers ignore it; its quoted literals do not), of sqlite3.Row keys
-    in the services' database reads, of a method handed straight to httpx, or of a header name."""
+    in the services' database reads, of a method handed to httpx or LibreTimeClient.request, or of
+    a header name."""
     removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
     added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
     if len(removed) != 1 or len(added) != 1 or not _case_only(removed[0], added[0]):
@@ -98,8 +117,8 @@ def equivalent_by_rule(diff: str, module: str = "") -> str | None:
     old, new = changed[0]
     if _is_sql(old) and _SQL_LITERAL.findall(old) == _SQL_LITERAL.findall(new):
         return "SQL letter case (SQLite ignores it)"
-    if _HTTPX_METHOD.search(removed[0]):
-        return "HTTP method letter case (httpx upper-cases it)"
+    if _METHOD.match(old) and _method_call(diff, removed[0]):
+        return "HTTP method letter case (httpx and LibreTimeClient.request upper-case it)"
     if module in _ROW_MODULES and _ROW.search(removed[0]):
         return "case-insensitive key (sqlite3.Row column)"
     if ".headers" in removed[0] or old.lower() in _HEADERS:

@@ -316,10 +316,11 @@ async def test_dashboard_is_live_libretime_data(ll: httpx.AsyncClient, client: h
         "/api/v2/integration/schedule/replace-day",
         json={"date": today, "entries": [{"start": f"{today}T10:00:00Z", "media_id": 2}]},
     )
-    await client.post(
-        "/api/v2/integration/schedule/replace-hour",
-        json={"date": today, "hour": 7, "entries": [{"start": f"{today}T07:30:00Z", "media_id": 3}]},
-    )
+    for hour, media in ((7, 3), (9, 1)):
+        await client.post(
+            "/api/v2/integration/schedule/replace-hour",
+            json={"date": today, "hour": hour, "entries": [{"start": f"{today}T{hour:02d}:30:00Z", "media_id": media}]},
+        )
     after = (await ll.get("/proxy/dashboard")).json()
     assert (before["station_name"], before["api_version"]) == ("LibreTime Stub", "2.0.0")
     assert before["today"] == {"date": today, "scheduled_items": 0, "first_start": None, "last_end": None}
@@ -327,9 +328,9 @@ async def test_dashboard_is_live_libretime_data(ll: httpx.AsyncClient, client: h
     held = sorted((await client.get("/api/v2/schedule")).json(), key=lambda r: r["starts_at"])
     assert after["today"] == {
         "date": today,
-        "scheduled_items": 2,
+        "scheduled_items": 3,
         "first_start": f"{today}T07:30:00Z",
-        "last_end": held[-1]["ends_at"],  # the later item ends last, whichever flavour reads it
+        "last_end": held[-1]["ends_at"],  # the latest item ends last, whichever flavour reads it
     }
     assert after["stream_state"] == (await client.get("/api/v2/stream/state")).json()
 

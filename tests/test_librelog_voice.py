@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import httpx
@@ -93,6 +94,11 @@ _TYPES = "send one of mp3, wav, ogg, flac, m4a, aac, opus."
             {"file": ("a.wav", b"x", "audio/x-wav")},
             {"title": "x", "hour": " " * 9 + "7", "break": "A"},
             [("hour", "At most 8 characters.")],
+        ),
+        (
+            {"file": ("a.wav", b"x", "audio/x-wav")},
+            {"title": "x", "hour": "7", "break": "B" * 17},
+            [("break", "At most 16 characters.")],
         ),
     ],
 )
@@ -491,9 +497,27 @@ async def test_a_v2_push_libretime_could_not_import_is_an_error(tmp_path: Path) 
             failed = {"match": {"method": "GET", "path_pattern": r"/api/v2/files/\d+"}, "fault": "status"}
             await client.post("/__stub__/faults", json={**failed, "status": 200, "body": {"id": 1, "import_status": 2}})
             body = (await ll.post(f"/voice/{voice['id']}/upload-to-libretime")).json()
-            assert (body["error"], body["details"]["upstream"]["status"]) == ("libretime_error", 200)
-            assert "could not import file" in body["message"]
+            upstream = body["details"]["upstream"]
+            assert (body["error"], upstream["method"], upstream["status"]) == ("libretime_error", "GET", 200)
+            assert re.fullmatch(r"/api/v2/files/\d+", upstream["path"]), upstream
+            assert (
+                body["message"]
+                == f"LibreTime could not import file {upstream['path'].rsplit('/', 1)[1]} (import_status 2)"
+            )
             assert (await ll.get(f"/voice/{voice['id']}")).json()["status"] == "recorded"
+
+
+async def test_a_v2_push_whose_file_reads_back_as_a_list_is_an_error(tmp_path: Path) -> None:
+    async with stub_client(StubConfig(api_key=API_KEY)) as (stub, client):
+        settings = librelog_settings_for(stub.base_url, tmp_path, flavor="v2")
+        async with librelog_client(settings) as (_, ll):
+            voice = (await upload(ll, wav(0.4))).json()
+            listed = {"match": {"method": "GET", "path_pattern": r"/api/v2/files/\d+"}, "fault": "status"}
+            await client.post("/__stub__/faults", json={**listed, "status": 200, "body": []})
+            response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+            body = response.json()
+            assert (response.status_code, body["error"]) == (502, "libretime_error")
+            assert re.fullmatch(r"LibreTime answered GET /api/v2/files/\d+ with an unexpected list", body["message"])
 
 
 async def test_an_upload_that_cannot_be_stored_names_the_real_failure_and_leaves_nothing(

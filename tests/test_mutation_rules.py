@@ -54,6 +54,15 @@ LOGS, VOICE, FLAVORS, CLIENT = (
             '    raw = response.headers.get("retry-after", "")',
             CLIENT,
         ),
+        ('    " a, b) VALUES (?, ?)",', '    " a, b) values (?, ?)",', LOGS),
+        ('    where.append("libretime_id = ?")', '    where.append("LIBRETIME_ID = ?")', LOGS),
+        (
+            "    w.append(\"(title LIKE ? ESCAPE '!' OR a LIKE ?)\")",
+            "    w.append(\"(title like ? escape '!' or a like ?)\")",
+            LOGS,
+        ),
+        ('    await self.client.request("DELETE", p)', '    await self.client.request("delete", p)', FLAVORS),
+        ('    headers={"Cookie": f"tt_upload={vot}"},', '    headers={"cookie": f"tt_upload={vot}"},', FLAVORS),
     ],
 )
 def test_edits_nothing_can_see_are_equivalent(rules: ModuleType, before: str, after: str, module: str) -> None:
@@ -72,8 +81,8 @@ def test_edits_nothing_can_see_are_equivalent(rules: ModuleType, before: str, af
             '    errors.add("file", "SEND ONE OF MP3, WAV, OGG")',
             VOICE,
         ),
-        # Through LibreTimeClient.request the method reaches error texts and details.upstream.method.
-        ('    await self.client.request("DELETE", p)', '    await self.client.request("delete", p)', FLAVORS),
+        # A method named in an error's details, not handed to a call that upper-cases it.
+        ('    raise Bad("x", Upstream("GET", path, 200))', '    raise Bad("x", Upstream("get", path, 200))', FLAVORS),
         # LibreTime's JSON rows and row_dict()'s dicts are case-sensitive.
         ('    id=row["id"],', '    id=row["ID"],', FLAVORS),
         ('    t = voice["title"]', '    t = voice["TITLE"]', VOICE),
@@ -81,3 +90,15 @@ def test_edits_nothing_can_see_are_equivalent(rules: ModuleType, before: str, af
 )
 def test_edits_a_client_or_libretime_can_see_are_not(rules: ModuleType, before: str, after: str, module: str) -> None:
     assert rules.equivalent_by_rule(diff(before, after), module) is None
+
+
+def test_a_method_on_the_line_after_the_call_opened_is_recognised(rules: ModuleType) -> None:
+    opened = (
+        "--- a\n+++ b\n@@ -1,3 +1,3 @@\n"
+        "     response = await self.client.request(\n"
+        '-        "POST",\n'
+        '+        "post",\n'
+        '         "/api/v2/libraries",\n'
+    )
+    assert rules.equivalent_by_rule(opened, FLAVORS) is not None
+    assert rules.equivalent_by_rule(opened.replace(".request(", ".describe("), FLAVORS) is None

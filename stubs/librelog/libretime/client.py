@@ -86,6 +86,7 @@ class LibreTimeClient:
         expect: tuple[int, ...] = (200, 201, 204),
     ) -> httpx.Response:
         """Send one request (retrying transient failures); raise a typed error unless ``expect`` holds."""
+        method = method.upper()  # as sent on the wire, and so in every error text
         if not self.configured:
             raise LibreTimeNotConfigured(
                 "No LibreTime URL configured: set LIBRETIME_INTERNAL_URL or LIBRETIME_API_URL.",
