@@ -406,7 +406,9 @@ async def test_a_v2_row_plays_the_file_between_its_cue_points_to_the_microsecond
     await client.delete("/__stub__/journal")
     assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
     posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": "/api/v2/schedule"})).json()
-    first, second = (r["json"] for r in posts["requests"])
+    first, second, third = (r["json"] for r in posts["requests"])
+    whole = (await client.get("/api/v2/files/3")).json()["length"]
+    assert (third["cue_in"], third["cue_out"]) == ("00:00:05", whole)
     assert {k: v for k, v in first.items() if k != "instance"} == {
         "starts_at": f"{DAY}T06:00:00Z",
         "ends_at": f"{DAY}T06:00:08.750001Z",
@@ -431,15 +433,22 @@ async def test_a_v2_file_whose_analysis_found_no_cue_points_plays_to_its_end(
     """LibreTime's analyzer leaves cue_out at 00:00:00 when it cannot look for cue points (it needs
     ffmpeg for that): such a file plays from its cue in to its end, never for no time at all."""
     await seed(client, {"fixture": "small"})
-    for file_id, cue_in in ((1, "00:00:00"), (2, "00:00:02.5")):
-        patched = await client.patch(f"/api/v2/files/{file_id}", json={"cue_in": cue_in, "cue_out": "00:00:00"})
+    for file_id, cue_in, cue_out in (
+        (1, "00:00:00", "00:00:00"),
+        (2, "00:00:02.5", "00:00:00"),
+        (3, "00:00:05", "00:00:05"),
+    ):
+        patched = await client.patch(f"/api/v2/files/{file_id}", json={"cue_in": cue_in, "cue_out": cue_out})
         assert patched.is_success
     entries = [{"start": "06:00:00", "libretime_id": 1}, {"start": "06:10:00", "libretime_id": 2}]
+    entries.append({"start": "06:20:00", "libretime_id": 3})  # its cue out no later than its cue in: none
     log = (await ll.post("/logs", json={"date": DAY, "entries": entries})).json()
     await client.delete("/__stub__/journal")
     assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
     posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": "/api/v2/schedule"})).json()
-    first, second = (r["json"] for r in posts["requests"])
+    first, second, third = (r["json"] for r in posts["requests"])
+    whole = (await client.get("/api/v2/files/3")).json()["length"]
+    assert (third["cue_in"], third["cue_out"]) == ("00:00:05", whole)
     assert (first["cue_in"], first["cue_out"], first["length"]) == ("00:00:00", "00:03:34.500000", "00:03:34.500000")
     assert first["ends_at"] == f"{DAY}T06:03:34.500000Z"
     assert (second["cue_in"], second["cue_out"], second["length"]) == (
@@ -451,14 +460,21 @@ async def test_a_v2_file_whose_analysis_found_no_cue_points_plays_to_its_end(
 
 
 @pytest.mark.parametrize("flavor", ["v2"])
+@pytest.mark.parametrize(
+    "cues",
+    [
+        {"cue_in": "00:00:00", "cue_out": None, "length": None},
+        {"cue_in": "00:00:00", "cue_out": None, "length": "00:00:00"},
+        # No cue out, and nothing left of the file after its cue in.
+        {"cue_in": "00:00:05", "cue_out": "00:00:00", "length": "00:00:05"},
+    ],
+)
 async def test_a_v2_file_without_a_length_is_refused_once_and_named(
-    ll: httpx.AsyncClient, client: httpx.AsyncClient
+    ll: httpx.AsyncClient, client: httpx.AsyncClient, cues: dict[str, str | None]
 ) -> None:
     await seed(client, {"fixture": "small"})
     rule = {"match": {"method": "GET", "path": "/api/v2/files/1"}, "fault": "status", "status": 200}
-    await client.post(
-        "/__stub__/faults", json={**rule, "body": {"id": 1, "cue_in": "00:00:00", "cue_out": None, "length": None}}
-    )
+    await client.post("/__stub__/faults", json={**rule, "body": {"id": 1, **cues}})
     log = (await ll.post("/logs", json={"date": DAY, "entries": [{"start": "06:00:00", "libretime_id": 1}]})).json()
     await client.delete("/__stub__/journal")
     body = (await ll.post(f"/logs/{log['id']}/publish")).json()
