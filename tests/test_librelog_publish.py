@@ -251,10 +251,15 @@ async def test_a_library_track_libretime_no_longer_holds_is_named_once_libretime
         "validation_failed",
         ["entries[1]"],
     )
-    assert body["message"].startswith(
-        "Entries whose media LibreTime does not hold cannot be published; LibreTime refused"
+    named = (
+        "07:00:00: LibreTime has no media 2147000000 (in LibreLog's track library, but LibreTime answered 404):"
+        " sync tracks or fix the entry."
     )
-    assert "in LibreLog's track library, but LibreTime answered 404" in body["details"]["errors"][0]["message"]
+    assert body["message"] == (
+        "Entries whose media LibreTime does not hold cannot be published; LibreTime refused them and nothing"
+        f" changed. entries[1]: {named}"
+    )
+    assert body["details"]["errors"][0]["message"] == named
     assert await stub_schedule(client, DAY) == []
     assert (await ll.get(f"/logs/{log['id']}")).json()["status"] == "draft"
 

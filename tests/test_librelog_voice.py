@@ -565,7 +565,7 @@ async def test_an_entry_naming_a_voice_track_not_yet_pushed_follows_it_not_an_id
     voice = (await upload(ll, wav(1.0))).json()
     entry = {"start": "14:00:00", "voice_track_id": voice["id"], "libretime_id": 999}
     log = (await ll.post("/logs", json={"date": "2026-11-25", "entries": [entry]})).json()
-    assert log["entries"][0]["libretime_id"] is None
+    assert (log["entries"][0]["type"], log["entries"][0]["libretime_id"]) == ("VOT", None)
     pushed = (await ll.post(f"/voice/{voice['id']}/upload-to-libretime")).json()
     stored = (await ll.get(f"/logs/{log['id']}")).json()
     assert stored["entries"][0]["libretime_id"] == pushed["libretime_id"] != 999
