@@ -411,9 +411,7 @@ async def test_a_v2_row_plays_the_file_between_its_cue_points_to_the_microsecond
     await client.delete("/__stub__/journal")
     assert (await ll.post(f"/logs/{log['id']}/publish")).status_code == 200
     posts = (await client.get("/__stub__/journal", params={"method": "POST", "path": "/api/v2/schedule"})).json()
-    first, second, third = (r["json"] for r in posts["requests"])
-    whole = (await client.get("/api/v2/files/3")).json()["length"]
-    assert (third["cue_in"], third["cue_out"]) == ("00:00:05", whole)
+    first, second = (r["json"] for r in posts["requests"])
     assert {k: v for k, v in first.items() if k != "instance"} == {
         "starts_at": f"{DAY}T06:00:00Z",
         "ends_at": f"{DAY}T06:00:08.750001Z",
