@@ -489,35 +489,35 @@ async def test_a_v2_push_sets_metadata_only_once_libretime_has_analysed_the_file
             assert (row["import_status"], row["track_title"]) == (0, "Break A")
 
 
-async def test_a_v2_push_libretime_could_not_import_is_an_error(tmp_path: Path) -> None:
+async def _v2_push_reading_file_as(tmp_path: Path, answer: object) -> tuple[httpx.Response, str]:
+    """Push a voice track (v2) while LibreTime answers every read of a file with ``answer``: the
+    push's answer, and the voice track's status after it."""
     async with stub_client(StubConfig(api_key=API_KEY)) as (stub, client):
         settings = librelog_settings_for(stub.base_url, tmp_path, flavor="v2")
         async with librelog_client(settings) as (_, ll):
             voice = (await upload(ll, wav(0.4))).json()
-            failed = {"match": {"method": "GET", "path_pattern": r"/api/v2/files/\d+"}, "fault": "status"}
-            await client.post("/__stub__/faults", json={**failed, "status": 200, "body": {"id": 1, "import_status": 2}})
-            body = (await ll.post(f"/voice/{voice['id']}/upload-to-libretime")).json()
-            upstream = body["details"]["upstream"]
-            assert (body["error"], upstream["method"], upstream["status"]) == ("libretime_error", "GET", 200)
-            assert re.fullmatch(r"/api/v2/files/\d+", upstream["path"]), upstream
-            assert (
-                body["message"]
-                == f"LibreTime could not import file {upstream['path'].rsplit('/', 1)[1]} (import_status 2)"
-            )
-            assert (await ll.get(f"/voice/{voice['id']}")).json()["status"] == "recorded"
+            read = {"match": {"method": "GET", "path_pattern": r"/api/v2/files/\d+"}, "fault": "status"}
+            await client.post("/__stub__/faults", json={**read, "status": 200, "body": answer})
+            response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
+            return response, (await ll.get(f"/voice/{voice['id']}")).json()["status"]
+
+
+async def test_a_v2_push_libretime_could_not_import_is_an_error(tmp_path: Path) -> None:
+    response, status = await _v2_push_reading_file_as(tmp_path, {"id": 1, "import_status": 2})
+    body = response.json()
+    upstream = body["details"]["upstream"]
+    assert (body["error"], upstream["method"], upstream["status"]) == ("libretime_error", "GET", 200)
+    assert re.fullmatch(r"/api/v2/files/\d+", upstream["path"]), upstream
+    assert body["message"] == f"LibreTime could not import file {upstream['path'].rsplit('/', 1)[1]} (import_status 2)"
+    assert status == "recorded"
 
 
 async def test_a_v2_push_whose_file_reads_back_as_a_list_is_an_error(tmp_path: Path) -> None:
-    async with stub_client(StubConfig(api_key=API_KEY)) as (stub, client):
-        settings = librelog_settings_for(stub.base_url, tmp_path, flavor="v2")
-        async with librelog_client(settings) as (_, ll):
-            voice = (await upload(ll, wav(0.4))).json()
-            listed = {"match": {"method": "GET", "path_pattern": r"/api/v2/files/\d+"}, "fault": "status"}
-            await client.post("/__stub__/faults", json={**listed, "status": 200, "body": []})
-            response = await ll.post(f"/voice/{voice['id']}/upload-to-libretime")
-            body = response.json()
-            assert (response.status_code, body["error"]) == (502, "libretime_error")
-            assert re.fullmatch(r"LibreTime answered GET /api/v2/files/\d+ with an unexpected list", body["message"])
+    response, status = await _v2_push_reading_file_as(tmp_path, [])
+    body = response.json()
+    assert (response.status_code, body["error"]) == (502, "libretime_error")
+    assert re.fullmatch(r"LibreTime answered GET /api/v2/files/\d+ with an unexpected list", body["message"])
+    assert status == "recorded"
 
 
 async def test_an_upload_that_cannot_be_stored_names_the_real_failure_and_leaves_nothing(
