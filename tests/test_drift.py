@@ -119,7 +119,9 @@ def test_the_command_refuses_what_it_cannot_use(tmp_path: Path, capsys: pytest.C
     assert not (tmp_path / "d.json").exists()
 
 
-def test_the_command_against_a_stub_writes_its_json(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_the_command_against_a_stub_writes_its_json_fuzz_phase_included(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     import asyncio
     import threading
 
@@ -138,13 +140,15 @@ def test_the_command_against_a_stub_writes_its_json(tmp_path: Path, capsys: pyte
     ready.wait(10)
     out = tmp_path / "drift.json"
     try:
-        code = main(["drift", "--libretime", box["url"], "--api-key", API_KEY, "-k", "file-", "--output", str(out)])
+        args = ["drift", "--libretime", box["url"], "--api-key", API_KEY, "-k", "file-", "--output", str(out)]
+        code = main([*args, "--fuzz-examples", "2"])
     finally:
         stop.set()
         thread.join(10)
     assert code == 0, capsys.readouterr().out
     doc = json.loads(out.read_text())
     assert doc["summary"]["differences"] == 0 and doc["summary"]["probes"] >= 10
+    assert doc["fuzz"]["examples_per_operation"] == 2, doc.get("fuzz")
     assert "NO DRIFT" in capsys.readouterr().out
 
 

@@ -227,7 +227,7 @@ async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server, list[A
         outcomes = await run(probes, faces)
         fuzzed: list[Any] = []
         if args.fuzz_examples:
-            from . import fuzz
+            from ..drift import fuzz
 
             # Schemathesis drives its requests synchronously: in a thread, while the stub serves here.
             fuzzed = await asyncio.to_thread(fuzz.run, stub, real, args.fuzz_examples, args.seed, lambda _m: None)
