@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from aiohttp import web
+from aiohttp import web, web_app
 
 
 @asynccontextmanager
@@ -20,3 +20,17 @@ async def serve(app: web.Application, host: str = "127.0.0.1", port: int = 0) ->
         yield f"http://{bound_host}:{bound_port}"
     finally:
         await runner.cleanup()
+        _forget_handlers()
+
+
+def _forget_handlers() -> None:
+    """Drop aiohttp's process-wide cache of middleware-wrapped handlers.
+
+    aiohttp memoises each (handler, app) pair it has served, up to 1,024 of them, which suits one
+    long-lived app. A verification run starts two fresh apps per scenario, so the cache kept a hundred
+    stopped apps alive, and the garbage collector walked them all on every full collection. The
+    cache is private to aiohttp: where it is absent there is nothing to drop.
+    """
+    cached = getattr(web_app, "_cached_build_middleware", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
