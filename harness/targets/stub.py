@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from stubs.librelog import Settings, run_librelog
@@ -31,7 +29,6 @@ async def stub_target(settings: Mapping[str, Any], sandbox: date) -> AsyncIterat
                 url = gone.base_url  # a port that was just closed
         elif availability == "unconfigured":
             url = None
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lv-")))
         librelog_settings = Settings(
             libretime_url=url,
             url_source="LIBRETIME_INTERNAL_URL" if url else None,
@@ -42,7 +39,9 @@ async def stub_target(settings: Mapping[str, Any], sandbox: date) -> AsyncIterat
             timeout_s=settings.get("timeout_s", 2.0),
             backoff_base_s=0.01,
             backoff_cap_s=0.05,
-            db_path=str(folder / "librelog.sqlite3"),
+            # In memory: nothing of a scenario outlives it, and creating a database file (with its
+            # write-ahead log) cost more than most scenarios' own work.
+            db_path=":memory:",
         )
         ll = await stack.enter_async_context(run_librelog(librelog_settings))
         libretime = await stack.enter_async_context(
