@@ -21,18 +21,15 @@ import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
-from ..secrets import Masker
-from ..station import stations as stations_file
-from ..station.check import zone
-from ..station.formats import FORMATS, render
-from ..station.formats.table import verdict
-from ..station.result import CheckResult
-from ..station.runner import Request, check_station, check_stations
-from ..station.settings import StationSettings
-from ..station.span import Span, parse_age
-from ..targets import environment
+from ..station.formats import FORMATS
+
+if TYPE_CHECKING:
+    from ..station.result import CheckResult
+    from ..station.runner import Request
+    from ..station.settings import StationSettings
 
 OFF = "off"
 
@@ -49,6 +46,12 @@ def _write(path: Path, text: str) -> None:
 
 def _request(args: argparse.Namespace) -> Request:
     """The options every station is checked with, each checked before any request."""
+    # The checker's modules (HTTP clients, the stubs' shapes) load when a check runs, not with the
+    # command line every other command starts from.
+    from ..station.check import zone
+    from ..station.runner import Request
+    from ..station.span import Span, parse_age
+
     if args.max_gap < 0:
         raise ConfigError(f"--max-gap must be 0 or more seconds, not {args.max_gap:g}")
     if args.concurrency < 1:
@@ -72,6 +75,9 @@ def _stations(args: argparse.Namespace, env: dict[str, str]) -> list[StationSett
     """The stations file's stations (LibreTime alone for all with ``--libretime-only``), or None."""
     if not args.stations:
         return None
+    from ..station import stations as stations_file
+    from ..station.settings import StationSettings
+
     found = stations_file.load(Path(args.stations), env, args.timezone)
     if args.libretime_only:
         return [StationSettings(s.libretime_url, s.api_key, timezone=s.timezone, name=s.name) for s in found]
@@ -79,6 +85,13 @@ def _stations(args: argparse.Namespace, env: dict[str, str]) -> list[StationSett
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..secrets import Masker
+    from ..station.formats import render
+    from ..station.formats.table import verdict
+    from ..station.runner import check_station, check_stations
+    from ..station.settings import StationSettings
+    from ..targets import environment
+
     request = _request(args)
     env = environment()
     many = _stations(args, env)

@@ -3,23 +3,23 @@ stored from it."""
 
 from __future__ import annotations
 
-from .. import effects
+from ..effects.deployment import librelog_placement, proxy_matches_libretime
+from ..effects.library import file_check, tracks_match_libretime
+from ..effects.schedule import schedule_diff, schedule_matches_log, snapshot
 from ..errors import HarnessError
 from .registry import StepContext, StepKind
 
 
 async def _snapshot(context: StepContext) -> None:
     spec = context.spec
-    context.runner.snapshots[spec["save_as"]] = await effects.snapshot(
+    context.runner.snapshots[spec["save_as"]] = await snapshot(
         context.target, spec["date"], spec.get("timezone", "UTC"), context.rec
     )
 
 
 async def _matches_log(context: StepContext) -> None:
     spec = context.spec
-    await effects.schedule_matches_log(
-        context.target, spec["log_id"], context.rec, hard_start=spec.get("hard_start", False)
-    )
+    await schedule_matches_log(context.target, spec["log_id"], context.rec, hard_start=spec.get("hard_start", False))
 
 
 async def _matches(context: StepContext) -> None:
@@ -32,7 +32,7 @@ async def _rows_valid(context: StepContext) -> None:
     from ..effects.schedule import rows_valid
 
     spec = context.spec
-    snap = await effects.snapshot(context.target, spec["date"], spec.get("timezone", "UTC"), context.rec)
+    snap = await snapshot(context.target, spec["date"], spec.get("timezone", "UTC"), context.rec)
     await rows_valid(context.target, snap, context.rec)
 
 
@@ -41,24 +41,24 @@ async def _diff(context: StepContext) -> None:
     before = context.runner.snapshots.get(spec["since"])
     if before is None:
         raise HarnessError(f"no snapshot named {spec['since']!r} was taken before this step")
-    after = await effects.snapshot(context.target, before.date, before.timezone, context.rec)
-    effects.schedule_diff(before, after, spec["changed_hours"], spec.get("must_change", False), context.rec)
+    after = await snapshot(context.target, before.date, before.timezone, context.rec)
+    schedule_diff(before, after, spec["changed_hours"], spec.get("must_change", False), context.rec)
 
 
 async def _file(context: StepContext) -> None:
-    await effects.file_check(context.target, context.spec, context.rec)
+    await file_check(context.target, context.spec, context.rec)
 
 
 async def _tracks(context: StepContext) -> None:
-    await effects.tracks_match_libretime(context.target, context.spec, context.rec)
+    await tracks_match_libretime(context.target, context.spec, context.rec)
 
 
 async def _placement(context: StepContext) -> None:
-    await effects.librelog_placement(context.target, context.rec)
+    await librelog_placement(context.target, context.rec)
 
 
 async def _proxy(context: StepContext) -> None:
-    await effects.proxy_matches_libretime(context.target, context.spec, context.rec)
+    await proxy_matches_libretime(context.target, context.spec, context.rec)
 
 
 KINDS = [

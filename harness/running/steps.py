@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
-from .. import effects
+from ..effects.schedule import Snapshot
 from ..kinds.registry import StepContext, StepKind, get, options, step_kind
 from ..live.capabilities import Facts
 from ..model.loader import Scenario, iter_steps
@@ -44,7 +44,7 @@ class Runner:
         self.target = target
         self.ctx = context
         self.rec = recorder
-        self.snapshots: dict[str, effects.Snapshot] = {}
+        self.snapshots: dict[str, Snapshot] = {}
         self.skipped: list[str] = []
         self.marks: dict[str, Any] = {}
         self._marking = self._kinds_that_mark(scenario.steps)
