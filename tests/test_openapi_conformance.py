@@ -97,3 +97,11 @@ async def test_schema_route_serves_libretimes_schema(anon: httpx.AsyncClient) ->
 
 def test_packaged_schema_is_the_shared_contract(shared_reference: Path) -> None:
     assert PACKAGED.read_bytes() == (shared_reference / "libretime-openapi.yml").read_bytes()
+
+
+def test_the_schema_the_stub_reads_is_the_yaml_it_serves() -> None:
+    from stubs.libretime import openapi
+
+    assert openapi.schema() == openapi.schema_from_yaml(), (
+        "the JSON twin is stale: python -c 'from stubs.libretime import openapi; openapi.write_json_twin()'"
+    )
