@@ -250,3 +250,20 @@ def test_validate_says_2_for_a_file_that_is_not_yaml_and_1_for_a_wrong_scenario(
     assert result.returncode == 2
     assert "scenarios/broken.yaml:3: not valid YAML" in result.stdout
     assert result.stderr.strip() == "librelog-verify: error: 1 of 2 file(s) cannot be read as YAML (see above)"
+
+
+def test_a_run_freezes_what_it_collected_and_hands_it_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from harness.cli import main
+
+    put(tmp_path, "good", scenario("good", PUBLISH + MATCHES))
+    # This test's own session collected no scenario: nothing of it was frozen.
+    assert gc.get_freeze_count() == 0
+    frozen: list[int] = []
+    freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: (freeze(), frozen.append(gc.get_freeze_count())))
+    args = ["run", "--scenarios", str(tmp_path / "scenarios"), "--results", str(tmp_path / "r"), "--no-report"]
+    assert main([*args, "-n", "0"]) == 0
+    assert len(frozen) == 1 and frozen[0] > 1000
+    assert gc.get_freeze_count() == 0

@@ -457,3 +457,26 @@ async def test_every_teardown_step_runs_though_one_before_it_failed(after_failur
             await Runner.teardown(fake, steps)  # type: ignore[arg-type]
         assert fake.noted == ["HarnessError: b failed"]
     assert fake.ran == ["a", "b", "c"]
+
+
+def test_workers_take_the_documents_the_command_checked_and_still_check_any_other(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from harness.running import plugin
+
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "id: g\ntitle: A checked scenario\nfeature: F\nseverity: normal\nsteps:\n"
+        "  - request: {service: librelog, method: GET, path: /api/health}\n"
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: b\ntitle: Never checked before\nfeature: F\nseverity: normal\nsteps:\n  - nothing.here: {}\n")
+    load(good)
+    node = SimpleNamespace(workerinput={})
+    plugin.pytest_configure_node(node)
+    handed = node.workerinput["librelog_verify_valid_documents"]
+    assert handed and all(len(d) == 64 for d in handed)
+    # A worker handed these digests still checks every document it was not handed.
+    plugin.pytest_configure(SimpleNamespace(add_cleanup=lambda _f: None, workerinput=dict(node.workerinput)))
+    with pytest.raises(ScenarioError, match="a step needs exactly one of request, eventually"):
+        load(bad)

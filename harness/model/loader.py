@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -206,10 +207,31 @@ def _schema_problems(document: bytes) -> tuple[tuple[str, str], ...]:
     """Where and what the scenario schema finds wrong in a scenario (pickled: its exact values,
     dates included, as a cache key). Cached: the command checks every file before pytest collects
     the same files in the same process."""
+    digest = hashlib.sha256(document).hexdigest()
+    if digest in _VALID:
+        return ()
     errors = _validator().iter_errors(pickle.loads(document))  # noqa: S301 - pickled by load() above
-    return tuple(
+    found = tuple(
         (field_path(list(e.absolute_path)), _describe(e)) for e in sorted(errors, key=lambda e: list(e.absolute_path))
     )
+    if not found:
+        _VALID.add(digest)
+    return found
+
+
+# Digests of the scenario documents the schema found clean in this run: the process that checked
+# them hands them to its pytest-xdist workers, which would otherwise check the same documents again.
+_VALID: set[str] = set()
+
+
+def valid_documents() -> list[str]:
+    """The digests of the documents the schema found clean in this process."""
+    return sorted(_VALID)
+
+
+def trust_documents(digests: list[str]) -> None:
+    """Take documents another process of this run found clean (exactly these bytes) as clean."""
+    _VALID.update(digests)
 
 
 @cache

@@ -8,6 +8,7 @@ ports), so pytest-xdist can spread them.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 from collections.abc import Iterator
@@ -352,3 +353,34 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     lines.update(_versions(session, target))
     (folder / "environment.properties").write_text("".join(f"{k}={v}\n" for k, v in lines.items()))
     (folder / "categories.json").write_text(json.dumps(CATEGORIES, indent=2))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # Cleanups run after every unconfigure hook and last-in, first-out: registered before pytest's
+    # unraisable-exception plugin registers its own, this runs after its final collections, which
+    # then skip the frozen objects; a process that runs pytest again still gets them back to free.
+    config.add_cleanup(gc.unfreeze)
+    handed = getattr(config, "workerinput", {}).get("librelog_verify_valid_documents")
+    if handed:
+        from ..model.loader import trust_documents
+
+        trust_documents(handed)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist, in the process that starts the workers: the scenario documents the command
+    already checked against the schema, so that each worker does not check them again."""
+    from ..model.loader import valid_documents
+
+    node.workerinput["librelog_verify_valid_documents"] = valid_documents()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what start-up and collection built out of the garbage collector's sight: modules,
+    scenario documents and test items live for the whole run, and every full collection during
+    the scenarios would otherwise walk them again, for nothing. Only in a session that runs
+    scenarios: a project's own tests, collected beside this plugin, keep the collector as it was."""
+    if any(isinstance(item, ScenarioItem) for item in session.items):
+        gc.freeze()
