@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from ..running.expect import ExpectationFailed
+if TYPE_CHECKING:  # the schedule check's formats use the helpers below without any HTTP client
+    import httpx
 
 
 def instant(text: str) -> datetime:
@@ -20,6 +19,8 @@ def iso_z(value: datetime) -> str:
 
 
 async def read_json(client: httpx.AsyncClient, path: str, params: dict[str, Any] | None = None) -> Any:
+    from ..running.expect import ExpectationFailed
+
     response = await client.get(path, params=params)
     if response.status_code != 200:
         raise ExpectationFailed(f"GET {path} answered {response.status_code}: {response.text[:300]}")
