@@ -7,6 +7,9 @@ deployment with a real LibreTime, written to only on the sandbox dates.
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from .base import (
     DEFAULT_SANDBOX,
     SANDBOX_DAYS,
@@ -17,9 +20,23 @@ from .base import (
     libretime_of,
     scenario_sandbox,
 )
-from .fresh import fresh_target, librelog_overrides
-from .sandbox import sandbox_target
-from .stub import STUB_KEY, stub_target
+
+# The targets themselves load on first use: the stub target starts both stubs, whose modules (and
+# aiohttp's) a command that only reads scenario files never needs.
+_LAZY = {
+    "fresh_target": "fresh",
+    "librelog_overrides": "fresh",
+    "sandbox_target": "sandbox",
+    "STUB_KEY": "stub",
+    "stub_target": "stub",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_SANDBOX",
