@@ -21,8 +21,10 @@ cleanup() {
     docker-compose -f docker-compose.test.yml down -v --remove-orphans >/dev/null 2>&1 || true
   fi
   if [ -n "$STARTED_DOCKERD" ] && [ -f "$WORK/dockerd.pid" ]; then
-    kill "$(cat "$WORK/dockerd.pid")" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$(cat "$WORK/dockerd.pid")" 2>/dev/null || break; sleep 1; done
+    # Read once: dockerd removes its pid file as it stops.
+    dockerd_pid="$(cat "$WORK/dockerd.pid")"
+    kill "$dockerd_pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 1; done
   fi
   # dockerd leaves its netns mount under the exec root: unmount before removing the folder.
   awk -v w="$WORK" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
