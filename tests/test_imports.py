@@ -77,3 +77,31 @@ def test_the_checker_sees_a_broken_deferred_import(tmp_path: Path) -> None:
         (3, "harness.drift", ["fuzz"]),
     ]
     assert _unresolved(probe, "harness.cli") == ["line 2: harness.cli has no no_such_module"]
+
+
+def test_the_command_line_and_the_scenario_check_start_without_the_services() -> None:
+    import subprocess
+    import sys
+
+    services = ("stubs.librelog.app", "stubs.libretime.app", "harness.targets.stub")
+    probe = (
+        "import sys\n"
+        "import harness.cli\n"
+        "from harness.kinds.registry import scenario_schema\n"
+        "scenario_schema()\n"
+        f"print(sorted(m for m in {services!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_the_lazy_names_of_the_targets_and_the_stub_resolve() -> None:
+    import harness.targets
+    import stubs.libretime
+
+    for name in harness.targets.__all__:
+        assert getattr(harness.targets, name) is not None, name
+    for name in stubs.libretime.__all__:
+        assert getattr(stubs.libretime, name) is not None, name
+    with pytest.raises(AttributeError):
+        _ = harness.targets.no_such_target

@@ -8,7 +8,7 @@ deployment with a real LibreTime, written to only on the sandbox dates.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import (
     DEFAULT_SANDBOX,
@@ -20,6 +20,11 @@ from .base import (
     libretime_of,
     scenario_sandbox,
 )
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers and readers
+    from .fresh import fresh_target, librelog_overrides
+    from .sandbox import sandbox_target
+    from .stub import STUB_KEY, stub_target
 
 # The targets themselves load on first use: the stub target starts both stubs, whose modules (and
 # aiohttp's) a command that only reads scenario files never needs.

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import StubConfig
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers and readers
+    from .app import create_app
+    from .server import RunningStub, run_stub
 
 # The app and its server load on first use: code that only reads the stub's fixtures or schema
 # (the harness checking scenario files, say) never needs aiohttp's server.
