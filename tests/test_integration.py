@@ -135,6 +135,7 @@ async def test_phoenix_six_am_lands_at_thirteen_utc(client: httpx.AsyncClient) -
     # 06:00 UTC would be 23:00 the evening before in Phoenix: outside the local day.
     shifted = await replace_day(client, [entry("2026-11-25T06:00:00Z", 1)], tz="America/Phoenix")
     assert shifted.status_code == 400
+    assert await schedule_state(client) == rows  # the refused day left the published one as it was
 
 
 @pytest.mark.parametrize(("day", "hours"), [("2026-03-08", 23), ("2026-11-01", 25)])
