@@ -83,7 +83,10 @@ def test_the_command_line_and_the_scenario_check_start_without_the_services() ->
     import subprocess
     import sys
 
-    services = ("stubs.librelog.app", "stubs.libretime.app", "harness.targets.stub")
+    # Neither service, nor aiohttp under them, nor the seeding that talks to them, nor the drift
+    # command's probes: the command line and the scenario schema need none of these.
+    services = ("stubs.librelog.app", "stubs.libretime.app", "harness.targets.stub", "aiohttp", "harness.seeding")
+    services += ("harness.drift.capture",)
     probe = (
         "import sys\n"
         "import harness.cli\n"

@@ -13,11 +13,9 @@ line meant for a person goes to stderr.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,6 +34,8 @@ OFF = "off"
 
 def _write(path: Path, text: str) -> None:
     """Atomically (a temporary file renamed over it): node_exporter never reads half a file."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -85,6 +85,8 @@ def _stations(args: argparse.Namespace, env: dict[str, str]) -> list[StationSett
 
 
 def main(args: argparse.Namespace) -> int:
+    import asyncio
+
     from ..secrets import Masker
     from ..station.formats import render
     from ..station.formats.table import verdict

@@ -4,13 +4,10 @@ same clients and the same removal as the run's own cleanup, then forget it."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-
-import httpx
 
 from ..errors import ConfigError
 from .common import FAILED, OK, PROG, add_out
@@ -18,6 +15,10 @@ from .common import FAILED, OK, PROG, add_out
 
 def cleanup(args: argparse.Namespace) -> int:
     """Remove exactly what an interrupted live run's ledger lists, then forget it."""
+    import asyncio
+
+    import httpx
+
     from ..live.ledger import Entry, Ledger
     from ..targets.base import client
     from ..targets.sandbox import clean

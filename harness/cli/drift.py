@@ -7,26 +7,29 @@ LibreTime given could not be used (unreachable, key refused, bad arguments).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib.util
 import json
 import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from ..drift.capture import Outcome, ProbeFailed, Server, assets_for, observe
-from ..drift.compare import Difference, differences
-from ..drift.probe import Probe, load, out_of_contract
 from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    # The probes, their capture and HTTP stack load when drift runs, not with the command line
+    # every other command starts from.
+    from ..drift.capture import Outcome, Server
+    from ..drift.compare import Difference
+    from ..drift.probe import Probe
 
 OK, DRIFT, UNUSABLE = 0, 1, 2
 
 
 async def _preflight(server: Server) -> None:
+    import httpx
+
     try:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=15) as http:
             version = await http.get("/api/v2/version")
@@ -41,10 +44,12 @@ async def _preflight(server: Server) -> None:
         raise ConfigError(f"LibreTime refused the API key ({keyed.status_code}): {keyed.text[:120]}")
 
 
-Faces = dict[str, tuple[Server, Server]]  # face → (the stub's, the real LibreTime's)
+Faces = dict[str, tuple["Server", "Server"]]  # face → (the stub's, the real LibreTime's)
 
 
 async def run(probes: list[Probe], faces: Faces) -> list[Outcome]:
+    from ..drift.capture import Outcome, ProbeFailed, assets_for, observe
+
     mark = secrets.token_hex(4)
     outcomes = []
     for probe in probes:
@@ -65,6 +70,8 @@ async def run(probes: list[Probe], faces: Faces) -> list[Outcome]:
 
 
 def _all_differences(outcomes: list[Outcome], contract: bool = True) -> list[Difference]:
+    from ..drift.compare import differences
+
     out = []
     for o in outcomes:
         if o.failed is None and o.skipped is None and o.probe.contract is contract:
@@ -194,6 +201,9 @@ def rewrite_readme(path: Path, block: str) -> None:
 async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server, list[Any]]:
     from stubs.libretime import StubConfig, run_stub
 
+    from ..drift.capture import Server
+    from ..drift.probe import load, out_of_contract
+
     basic = None
     if args.basic:
         user, sep, password = args.basic.partition(":")
@@ -227,6 +237,8 @@ async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server, list[A
         outcomes = await run(probes, faces)
         fuzzed: list[Any] = []
         if args.fuzz_examples:
+            import asyncio
+
             from ..drift import fuzz
 
             # Schemathesis drives its requests synchronously: in a thread, while the stub serves here.
@@ -241,6 +253,8 @@ def main(args: argparse.Namespace) -> int:
         raise ConfigError("--fuzz-examples needs Schemathesis: pip install 'librelog-verify[test]' or schemathesis")
     if args.readme and not Path(args.readme).is_file():
         raise ConfigError(f"{args.readme}: no such file")
+    import asyncio
+
     outcomes, real, fuzzed = asyncio.run(_main(args))
     found = _all_differences(outcomes)
     outside = _all_differences(outcomes, contract=False)

@@ -8,13 +8,15 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import HarnessError
 from ..live.capabilities import Capability
 from ..running.recorder import Recorder
-from ..targets.base import Target
 from .registry import StepContext, StepKind
+
+if TYPE_CHECKING:
+    from ..targets.base import Target
 
 _USERINFO = re.compile(r"(://[^:/@\s]+):[^@/\s]+@")
 

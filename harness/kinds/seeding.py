@@ -11,8 +11,6 @@ from typing import Any
 
 from ..errors import HarnessError
 from ..live.capabilities import Capability
-from ..seeding import merge_names, playout, seed
-from ..seeding.rows import test_file
 from .registry import StepContext, StepKind
 
 
@@ -22,7 +20,13 @@ def _needs_upload(value: Any) -> set[Capability]:
     return {Capability.UPLOAD} if any(isinstance(f, dict) and "audio" in f for f in files or []) else set()
 
 
+# The seeding modules (the stub's fixtures, HTTP clients) load when a scenario seeds, not when the
+# scenario schema is built from this module's step kinds.
+
+
 async def _seed(context: StepContext) -> None:
+    from ..seeding import merge_names, seed
+
     names = await seed(context.target, context.spec, context.rec)
     merge_names(context.saved, names)
     if names:
@@ -31,6 +35,8 @@ async def _seed(context: StepContext) -> None:
 
 async def _provision(context: StepContext) -> None:
     """The short form: ``files`` (title, artist, album, length, size) and ``history`` rows."""
+    from ..seeding.rows import test_file
+
     spec = context.spec
     rows: dict[str, list[dict[str, Any]]] = {"files": [], "playout_history": []}
     for item in spec.get("files", []):
@@ -51,6 +57,8 @@ def _instant(text: str) -> datetime:
 
 
 async def _playout(context: StepContext) -> None:
+    from ..seeding import playout
+
     start, end = _instant(context.spec["start"]), _instant(context.spec["end"])
     if start >= end:
         raise HarnessError(f"playout: end {context.spec['end']} is not after start {context.spec['start']}")
