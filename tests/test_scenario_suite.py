@@ -138,3 +138,43 @@ def test_a_run_leaves_the_checkout_clean(tmp_path: Path) -> None:
 def test_the_catalogue_lists_exactly_the_shipped_scenarios() -> None:
     catalogue = (ROOT / "docs" / "scenarios.md").read_text()
     assert block(ROOT / "scenarios") in catalogue, "run: librelog-verify catalog --write docs/scenarios.md"
+
+
+def _broken(document: dict) -> list[object]:
+    """Variants of a clean scenario the schema must fault, each broken in one place."""
+    first = document["steps"][0]
+    return [
+        {k: v for k, v in document.items() if k != "title"},
+        {**document, "severity": "urgent"},
+        {**document, "id": "has spaces"},
+        {**document, "unknown_field": 1},
+        {**document, "steps": [{}]},
+        {**document, "steps": [{**first, "name": 7}]},
+        {**document, "steps": [{**first, "unknown.kind": {}}]},
+        {**document, "title": "x\n"},
+        {**document, "sandbox": {"date": __import__("datetime").date(2026, 1, 1)}},
+        [document],
+    ]
+
+
+def test_the_fast_schema_check_clears_only_what_jsonschema_finds_clean() -> None:
+    """jsonschema-rs decides the clean files and jsonschema every other: the two must agree that a
+    file is clean, on every shipped scenario and on the same files broken in one place."""
+    import yaml
+
+    from harness.model import loader
+
+    validator = loader._validator()
+    files = discover(ROOT / "scenarios") + [p for p in (ROOT / "packs").rglob("*.yaml") if p.name != "pack.yaml"]
+    cleared = 0
+    for path in files:
+        document = yaml.safe_load(path.read_text())
+        if not isinstance(document, dict) or "steps" not in document:
+            continue
+        clean = not list(validator.iter_errors(document))
+        assert loader._clean(document) == clean, path
+        cleared += clean
+        for variant in _broken(document):
+            if loader._clean(variant):
+                assert not list(validator.iter_errors(variant)), (path, variant)
+    assert cleared >= 70  # the shipped scenarios are clean: the fast path is the one they take

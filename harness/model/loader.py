@@ -210,7 +210,11 @@ def _schema_problems(document: bytes) -> tuple[tuple[str, str], ...]:
     digest = hashlib.sha256(document).hexdigest()
     if digest in _VALID:
         return ()
-    errors = _validator().iter_errors(pickle.loads(document))  # noqa: S301 - pickled by load() above
+    data = pickle.loads(document)  # noqa: S301 - pickled by load() above
+    if _clean(data):
+        _VALID.add(digest)
+        return ()
+    errors = _validator().iter_errors(data)
     found = tuple(
         (field_path(list(e.absolute_path)), _describe(e)) for e in sorted(errors, key=lambda e: list(e.absolute_path))
     )
@@ -239,6 +243,23 @@ def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(scenario_schema())
+
+
+@cache
+def _fast_validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(scenario_schema())
+
+
+def _clean(data: Any) -> bool:
+    """jsonschema-rs's verdict, where it is "valid": it decides a clean document a hundred times
+    faster than jsonschema. Anything else (a problem, or a value JSON has no type for, such as a
+    YAML date or a number as a key) is judged by jsonschema, whose messages the writer reads."""
+    try:
+        return bool(_fast_validator().is_valid(data))
+    except ValueError:
+        return False
 
 
 @cache
