@@ -55,11 +55,19 @@ def test_run_prints_a_summary_and_fails_on_any_failure(tmp_path: Path) -> None:
     ok = cli("run", "--scenarios", "scenarios", "--results", "results", cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "PASSED" in ok.stdout and "1 passed, 0 failed, 0 skipped" in ok.stdout
-    assert any((tmp_path / "results").glob("*-result.json"))
+    first = {p.name for p in (tmp_path / "results").glob("*-result.json")}
+    assert len(first) == 1
     put(tmp_path, "bad", scenario("bad", "\n  - libretime.file: {id: 1, expect: {track_title: nope}}\n"))
+    left = tmp_path / ".results.old-1"  # what an interrupted run left while deleting its predecessor's
+    left.mkdir()
+    (left / "x-result.json").write_text("{}")
     ko = cli("run", "--scenarios", "scenarios", "--results", "results", cwd=tmp_path)
     assert ko.returncode == 1
     assert "FAILED" in ko.stdout and "1 passed, 1 failed" in ko.stdout
+    # The folder holds this run's results alone; the last run's, and the leftover, are deleted.
+    second = {p.name for p in (tmp_path / "results").glob("*-result.json")}
+    assert len(second) == 2 and not second & first
+    assert not list(tmp_path.glob(".results.old-*"))
 
 
 def test_templates() -> None:

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -223,9 +224,48 @@ class _Chosen:
 
 
 def _run(args: argparse.Namespace, chosen: _Chosen, results: Path, out: Path, prepared: Prepared | None) -> int:
+    clearing = _Clearing(results) if not args.keep_results else None
+    try:
+        return _verify(args, chosen, results, out, prepared)
+    finally:
+        if clearing is not None:
+            clearing.finish()
+
+
+class _Clearing:
+    """The last run's results moved out of the way at once and deleted while this run works:
+    deleting a few thousand small files takes most of a second on some disks. A folder left by an
+    interrupted run is deleted with them."""
+
+    def __init__(self, results: Path) -> None:
+        self.problems: list[str] = []
+        self.folders = sorted(results.parent.glob(f".{results.name}.old-*")) if results.parent.is_dir() else []
+        if results.exists():
+            aside = results.with_name(f".{results.name}.old-{os.getpid()}")
+            try:
+                results.rename(aside)
+            except OSError:  # not movable (a mount point, a read-only parent): emptied here instead
+                shutil.rmtree(results)
+            else:
+                self.folders.append(aside)
+        self.thread = threading.Thread(target=self._delete, name="old-results", daemon=True)
+        self.thread.start()
+
+    def _delete(self) -> None:
+        for folder in self.folders:
+            try:
+                shutil.rmtree(folder)
+            except OSError as exc:
+                self.problems.append(f"{folder}: {exc.strerror or exc}")
+
+    def finish(self) -> None:
+        self.thread.join()
+        for problem in self.problems:
+            print(f"{PROG}: the last run's results could not all be deleted: {problem}", file=sys.stderr)
+
+
+def _verify(args: argparse.Namespace, chosen: _Chosen, results: Path, out: Path, prepared: Prepared | None) -> int:
     dirs, manifest, files, root = chosen.dirs, chosen.manifest, chosen.files, chosen.root
-    if results.exists() and not args.keep_results:
-        shutil.rmtree(results)
     pytest_args = [
         *(str(d) for d in dirs),
         # The run's own configuration, the same from any directory: the caller's project settings
