@@ -90,6 +90,7 @@ def test_the_command_line_and_the_scenario_check_start_without_the_services() ->
     probe = (
         "import sys\n"
         "import harness.cli\n"
+        "import harness.running.deployment\n"  # the run's set-up, in the process that starts pytest
         "from harness.kinds.registry import scenario_schema\n"
         "scenario_schema()\n"
         f"print(sorted(m for m in {services!r} if m in sys.modules))\n"

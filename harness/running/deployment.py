@@ -20,7 +20,7 @@ from ..errors import ConfigError
 from ..live.capabilities import Capability, Facts, full
 from ..live.ledger import Ledger
 from ..model.pack import Pack
-from ..targets import SANDBOX_DAYS, LiveConfig, Target, fresh_target, libretime_of, sandbox_target, stub_target
+from ..targets import SANDBOX_DAYS, LiveConfig, Target, libretime_of
 from .background import Background
 
 
@@ -139,6 +139,10 @@ def open_target(
     facts: Facts, options: RunOptions, env: Mapping[str, str], settings: Mapping[str, Any], need: set[Capability]
 ) -> AbstractAsyncContextManager[Target]:
     """The target one scenario runs on, as the facts say the deployment is."""
+    # Loaded here, in the process that runs scenarios: the one that only starts the run (and its
+    # pytest-xdist workers) never imports the services behind a target.
+    from ..targets import fresh_target, sandbox_target, stub_target
+
     if facts.target == "stub":
         return stub_target(settings, options.sandbox)
     env = {**env, "LIBRELOG_URL": facts.librelog_url} if facts.librelog_url else env
