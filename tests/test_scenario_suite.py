@@ -178,3 +178,11 @@ def test_the_fast_schema_check_clears_only_what_jsonschema_finds_clean() -> None
             if loader._clean(variant):
                 assert not list(validator.iter_errors(variant)), (path, variant)
     assert cleared >= 70  # the shipped scenarios are clean: the fast path is the one they take
+    steps = type(validator)(loader._steps_schema())
+    packs = [loader.pack_at(f.parent) for f in [ROOT / "scenarios" / "pack.yaml", *(ROOT / "packs").rglob("pack.yaml")]]
+    assert len(packs) >= 2
+    for pack in (p for p in packs if p):
+        for part in (pack.setup, pack.teardown):
+            assert loader._clean(part, "steps") == (not list(steps.iter_errors(part))), pack.name
+        for variant in ([{}], [{"name": 1}], {"steps": pack.setup}, [*pack.setup, {"unknown.kind": {}}]):
+            assert not loader._clean(variant, "steps") and list(steps.iter_errors(variant)), variant

@@ -246,18 +246,24 @@ def _validator() -> Any:
 
 
 @cache
-def _fast_validator() -> Any:
+def _fast_validator(part: str = "scenario") -> Any:
     import jsonschema_rs
 
-    return jsonschema_rs.Draft202012Validator(scenario_schema())
+    return jsonschema_rs.Draft202012Validator(scenario_schema() if part == "scenario" else _steps_schema())
 
 
-def _clean(data: Any) -> bool:
+def _steps_schema() -> dict[str, Any]:
+    """A list of steps, as a pack's setup and teardown are."""
+    return {"$defs": scenario_schema()["$defs"], "type": "array", "items": {"$ref": "#/$defs/step"}}
+
+
+def _clean(data: Any, part: str = "scenario") -> bool:
     """jsonschema-rs's verdict, where it is "valid": it decides a clean document a hundred times
     faster than jsonschema. Anything else (a problem, or a value JSON has no type for, such as a
-    YAML date or a number as a key) is judged by jsonschema, whose messages the writer reads."""
+    YAML date or a number as a key) is judged by jsonschema, whose messages the writer reads.
+    ``part``: a whole scenario, or a list of ``steps``."""
     try:
-        return bool(_fast_validator().is_valid(data))
+        return bool(_fast_validator(part).is_valid(data))
     except ValueError:
         return False
 
@@ -267,9 +273,10 @@ def _pack_problems(root: Path) -> tuple[Problem, ...]:
     """The pack's own setup and teardown steps, checked like a scenario's (once per pack)."""
     pack = pack_at(root)
     assert pack is not None  # only called for a scenario's own pack
+    if all(_clean(getattr(pack, part), "steps") for part in ("setup", "teardown")):
+        return ()
     validator = _validator()
-    steps_schema = {"$defs": validator.schema["$defs"], "type": "array", "items": {"$ref": "#/$defs/step"}}
-    checker = type(validator)(steps_schema)
+    checker = type(validator)(_steps_schema())
     shown = str(root / PACK_FILE)
     return tuple(
         Problem(shown, 1, field_path([part, *error.absolute_path]), _describe(error))
