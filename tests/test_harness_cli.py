@@ -269,9 +269,20 @@ def test_a_run_freezes_what_it_collected_and_hands_it_back(tmp_path: Path, monke
     # This test's own session collected no scenario: nothing of it was frozen.
     assert gc.get_freeze_count() == 0
     frozen: list[int] = []
+    loaded: list[bool] = []
     freeze = gc.freeze
-    monkeypatch.setattr(gc, "freeze", lambda: (freeze(), frozen.append(gc.get_freeze_count())))
+
+    def watched() -> None:
+        # The stub target's services load before the freeze, so that they are frozen too.
+        loaded.append("stubs.librelog.app" in sys.modules and "stubs.libretime.app" in sys.modules)
+        freeze()
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(gc, "freeze", watched)
+    for name in [m for m in sys.modules if m.startswith(("stubs.", "harness.targets.stub"))]:
+        monkeypatch.delitem(sys.modules, name)
     args = ["run", "--scenarios", str(tmp_path / "scenarios"), "--results", str(tmp_path / "r"), "--no-report"]
     assert main([*args, "-n", "0"]) == 0
     assert len(frozen) == 1 and frozen[0] > 1000
+    assert loaded == [True]
     assert gc.get_freeze_count() == 0

@@ -383,4 +383,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     the scenarios would otherwise walk them again, for nothing. Only in a session that runs
     scenarios: a project's own tests, collected beside this plugin, keep the collector as it was."""
     if any(isinstance(item, ScenarioItem) for item in session.items):
+        _load_what_scenarios_use(session.config.getoption("target"))
         gc.freeze()
+
+
+def _load_what_scenarios_use(target: str) -> None:
+    """The modules every scenario loads on its first run, loaded now so that they are frozen with
+    the rest: the stub target's two services (aiohttp, their apps) are most of a process's objects."""
+    import importlib
+
+    names = ["harness.running.deployment", "harness.running.steps", "harness.running.services"]
+    if target == "stub":
+        names.append("harness.targets.stub")
+    for name in names:
+        importlib.import_module(name)
