@@ -259,9 +259,10 @@ def _steps_schema() -> dict[str, Any]:
 
 def _clean(data: Any, part: str = "scenario") -> bool:
     """jsonschema-rs's verdict, where it is "valid": it decides a clean document a hundred times
-    faster than jsonschema. Anything else (a problem, or a value JSON has no type for, such as a
-    YAML date or a number as a key) is judged by jsonschema, whose messages the writer reads.
-    ``part``: a whole scenario, or a list of ``steps``."""
+    faster than jsonschema. Anything else (a problem, a value JSON has no type for, such as a
+    YAML date or a number as a key, or a step kind's schema jsonschema-rs cannot compile) is
+    judged by jsonschema, whose messages the writer reads. ``part``: a whole scenario, or a list
+    of ``steps``."""
     try:
         return bool(_fast_validator(part).is_valid(data))
     except ValueError:
