@@ -83,6 +83,8 @@ if ! exports=$("$TOOL" up --full 2>"$WORK/real-libretime.log"); then
     exit "$status"
   fi
   log "SKIPPED: voice uploads with real audio on the real LibreTime: no legacy app or analyzer (API only)"
+else
+  fresh=$(restart_outgrown_libretime "$TOOL" "$WORK/real-libretime.log") && [ -n "$fresh" ] && exports=$fresh
 fi
 eval "$exports"
 API_FACE="http://127.0.0.1:${LT_API_PORT:-9001}"  # the API port itself, without nginx

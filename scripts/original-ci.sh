@@ -121,6 +121,8 @@ if ! real_exports=$("$RLT" up --full 2>"$WORK/real-libretime.log"); then
     log "SKIPPED: the original against the real LibreTime: it could not be started here (see above)"
     exit "$status"
   fi
+else
+  fresh=$(restart_outgrown_libretime "$RLT" "$WORK/real-libretime.log") && [ -n "$fresh" ] && real_exports=$fresh
 fi
 REAL_KEY=$(eval "$real_exports"; echo "$LIBRETIME_API_KEY")
 REAL_API="http://127.0.0.1:$(eval "$real_exports"; echo "${LT_API_PORT:-9001}")"
