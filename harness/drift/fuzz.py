@@ -90,6 +90,11 @@ def _only_missing_rows(stub_status: int, stub_said: str) -> bool:
     return all(isinstance(m, str) and MISSING_ROW.match(m) for m in messages)
 
 
+# Schemathesis's own default is 10 s: a station's LibreTime lists a library of tens of thousands of
+# files (GET /api/v2/files, unpaginated) in about as long, more while other probes run.
+CALL_TIMEOUT_S = 60
+
+
 def run(
     stub: Server, real: Server, examples: int, seed: int, progress: Callable[[str], None] = print
 ) -> list[FuzzDifference]:
@@ -119,7 +124,7 @@ def run(
             def probe(case: Any) -> None:
                 answers, said = [], []
                 for server, http in ((stub, a), (real, b)):
-                    response = case.call(base_url=server.base_url, headers=key)
+                    response = case.call(base_url=server.base_url, headers=key, timeout=CALL_TIMEOUT_S)
                     answers.append(response.status_code)
                     said.append(response.text[:200])
                     if response.status_code == 201:
