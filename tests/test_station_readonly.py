@@ -54,3 +54,21 @@ async def test_the_refusal_is_below_every_caller() -> None:
     assert sent == []
     await transport.handle_async_request(httpx.Request("GET", "http://lt/api/v2/files"))
     assert [r.method for r in sent] == ["GET"]
+
+
+async def test_the_library_read_waits_longer_than_the_other_reads() -> None:
+    """LibreTime answers its whole library at once: that read alone may take minutes."""
+    from harness.station.settings import StationSettings
+    from harness.station.source import LIBRARY_WAIT_S, open_station
+
+    waits: dict[str, float] = {}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        waits[request.url.path] = request.extensions["timeout"]["read"]
+        return httpx.Response(200, json=[])
+
+    config = StationSettings("http://lt", "k")
+    async with open_station(config, inner=httpx.MockTransport(answer)) as station:
+        await station.files()
+        await station.instances()
+    assert waits == {"/api/v2/files": LIBRARY_WAIT_S, "/api/v2/show-instances": 30.0}

@@ -26,6 +26,10 @@ from .findings import Kind
 from .readonly import ReadOnlyTransport, read_only_client
 from .settings import StationSettings
 
+# LibreTime lists its whole library in one answer (the API has no pages): a station's instance of
+# 37,000 files took more than the other reads' 30 s while it served other requests.
+LIBRARY_WAIT_S = 180.0
+
 
 class CannotCheck(HarnessError):
     """A service the check needs did not answer usably: the run could not check (exit 2)."""
@@ -92,13 +96,19 @@ class Station:
     def with_librelog(self) -> bool:
         return self.librelog is not None
 
-    async def _get(self, client: httpx.AsyncClient | None, path: str, params: dict[str, Any] | None = None) -> Any:
+    async def _get(
+        self,
+        client: httpx.AsyncClient | None,
+        path: str,
+        params: dict[str, Any] | None = None,
+        wait: float | None = None,
+    ) -> Any:
         if client is None:
             raise HarnessError(f"GET {path} needs LibreLog, and this check runs on LibreTime alone")
         is_libretime = client is self.libretime
         who = f"LibreTime at {self.libretime_url}" if is_libretime else f"LibreLog at {self.librelog_url}"
         try:
-            response = await client.get(path, params=params)
+            response = await client.get(path, params=params, timeout=wait if wait else httpx.USE_CLIENT_DEFAULT)
         except httpx.RequestError as exc:
             text = f"{who} did not answer GET {path}: {exc or type(exc).__name__}"
             raise CannotCheck(text, libretime=is_libretime) from None
@@ -136,7 +146,7 @@ class Station:
             raise _bad_answer(f"{self._lt} answered GET /api/v2/integration/schedule without its entries") from None
 
     async def files(self) -> dict[int, dict[str, Any]]:
-        rows = _rows(await self._get(self.libretime, "/api/v2/files"), "files", self._lt)
+        rows = _rows(await self._get(self.libretime, "/api/v2/files", wait=LIBRARY_WAIT_S), "files", self._lt)
         return {f["id"]: f for f in rows}
 
     async def instances(self) -> dict[int, dict[str, Any]]:
