@@ -17,6 +17,7 @@ from tests.conftest import served
 from tests.test_harness_plugin import MATCHES, PUBLISH, scenario
 
 CLI = [sys.executable, "-m", "harness.cli"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -268,21 +269,35 @@ def test_a_run_freezes_what_it_collected_and_hands_it_back(tmp_path: Path, monke
     put(tmp_path, "good", scenario("good", PUBLISH + MATCHES))
     # This test's own session collected no scenario: nothing of it was frozen.
     assert gc.get_freeze_count() == 0
+    from harness.running import plugin
+
     frozen: list[int] = []
-    loaded: list[bool] = []
-    freeze = gc.freeze
+    order: list[str] = []
+    freeze, load = gc.freeze, plugin._load_what_scenarios_use
 
     def watched() -> None:
-        # The stub target's services load before the freeze, so that they are frozen too.
-        loaded.append("stubs.librelog.app" in sys.modules and "stubs.libretime.app" in sys.modules)
+        order.append("freeze")
         freeze()
         frozen.append(gc.get_freeze_count())
 
     monkeypatch.setattr(gc, "freeze", watched)
-    for name in [m for m in sys.modules if m.startswith(("stubs.", "harness.targets.stub"))]:
-        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(plugin, "_load_what_scenarios_use", lambda target: (order.append(target), load(target)))
     args = ["run", "--scenarios", str(tmp_path / "scenarios"), "--results", str(tmp_path / "r"), "--no-report"]
     assert main([*args, "-n", "0"]) == 0
     assert len(frozen) == 1 and frozen[0] > 1000
-    assert loaded == [True]
+    # What the scenarios will load is loaded first, so that it is frozen too.
+    assert order == ["stub", "freeze"]
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize(("target", "services"), [("stub", True), ("live", False)])
+def test_what_scenarios_use_is_loaded_before_the_freeze(target: str, services: bool) -> None:
+    """The stub target's services, in a fresh interpreter: loaded for the stub target alone."""
+    probe = (
+        "import sys\n"
+        "from harness.running.plugin import _load_what_scenarios_use\n"
+        f"_load_what_scenarios_use({target!r})\n"
+        "print('stubs.librelog.app' in sys.modules and 'stubs.libretime.app' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == str(services), done.stderr
