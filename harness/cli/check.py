@@ -13,6 +13,7 @@ line meant for a person goes to stderr.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -85,8 +86,6 @@ def _stations(args: argparse.Namespace, env: dict[str, str]) -> list[StationSett
 
 
 def main(args: argparse.Namespace) -> int:
-    import asyncio
-
     from ..secrets import Masker
     from ..station.formats import render
     from ..station.formats.table import verdict

@@ -4,6 +4,7 @@ same clients and the same removal as the run's own cleanup, then forget it."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from collections import Counter, defaultdict
@@ -15,8 +16,6 @@ from .common import FAILED, OK, PROG, add_out
 
 def cleanup(args: argparse.Namespace) -> int:
     """Remove exactly what an interrupted live run's ledger lists, then forget it."""
-    import asyncio
-
     import httpx
 
     from ..live.ledger import Entry, Ledger

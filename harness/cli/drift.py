@@ -7,6 +7,7 @@ LibreTime given could not be used (unreachable, key refused, bad arguments).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib.util
 import json
 import os
@@ -237,8 +238,6 @@ async def _main(args: argparse.Namespace) -> tuple[list[Outcome], Server, list[A
         outcomes = await run(probes, faces)
         fuzzed: list[Any] = []
         if args.fuzz_examples:
-            import asyncio
-
             from ..drift import fuzz
 
             # Schemathesis drives its requests synchronously: in a thread, while the stub serves here.
@@ -253,8 +252,6 @@ def main(args: argparse.Namespace) -> int:
         raise ConfigError("--fuzz-examples needs Schemathesis: pip install 'librelog-verify[test]' or schemathesis")
     if args.readme and not Path(args.readme).is_file():
         raise ConfigError(f"{args.readme}: no such file")
-    import asyncio
-
     outcomes, real, fuzzed = asyncio.run(_main(args))
     found = _all_differences(outcomes)
     outside = _all_differences(outcomes, contract=False)

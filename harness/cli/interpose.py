@@ -4,6 +4,7 @@ for a LibreLog the run does not start, until stopped."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 
 from ..errors import ConfigError
@@ -12,8 +13,6 @@ from .common import OK
 
 def interpose(args: argparse.Namespace) -> int:
     """Run the interposer in front of a LibreTime until stopped, for a LibreLog the run does not start."""
-    import asyncio
-
     from ..interposer import InterposerConfig, run_interposer
     from ..running.deployment import _address
     from ..targets import environment, libretime_of
